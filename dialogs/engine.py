@@ -1,0 +1,555 @@
+"""The survey engine: state and what the resident sent in, messages and answers out.
+
+Pure: no I/O, no clock, no randomness. The caller passes the time and a fresh
+reference code in `Incoming`, stores `Outcome.state` and `Outcome.record`, and
+sends `Outcome.messages`. State is plain JSON.
+
+Each turn, in order: the safety check; then words that work anywhere (help,
+back, skip, restart, stop); then the handler for the conversation's phase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dialogs import flow, render
+from dialogs.flow import Position
+from dialogs.redact import redact
+from dialogs.safety import classify
+from dialogs.schema import Kind, Option, Question, Survey
+from dialogs.understand import NotUnderstood, Understood, normalise, read_yes_no, understand
+
+STATE_VERSION = 1
+MISSES_BEFORE_SKIP_OFFER = 3
+WELCOME_BACK_AFTER_SECONDS = 60 * 60
+
+COMMANDS = {
+    "help": ("help", "help me", "?", "what do i do", "how does this work", "commands", "options"),
+    "back": ("back", "go back", "previous", "previous question", "undo", "last question"),
+    "skip": ("skip", "skip this", "skip this question", "skip it", "pass", "next", "skip question"),
+    "restart": ("restart", "start again", "start over", "begin again", "reset", "restart survey"),
+    "stop": ("stop", "quit", "exit", "cancel", "end", "stop the survey", "i want to stop"),
+}
+COMMAND_OF = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
+RESUME = ("continue", "resume", "carry on", "go on", "yes", "start", "keep going", "ok")
+GREETINGS = ("hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening")
+SUBMIT = ("submit", "submit my answers", "send", "confirm", "finish", "done", "yes", "submit answers")
+CHANGE = ("change", "change an answer", "edit", "change answer", "change my answer", "amend")
+DONE_ADDING = (
+    "done", "that's all", "thats all", "that is all", "no more", "nothing else", "no",
+    "finished", "thats it", "that's it", "none", "no others", "none of the others", "next",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What the resident sent, with the time and a reference code to use if they submit."""
+
+    text: str
+    now: datetime
+    reference: str = ""
+
+
+@dataclass
+class Outcome:
+    """What a turn produces: messages to send, answers to record, and the new state.
+
+    `events` tells the caller what to do with the response as a whole:
+    `consented` (start it), `status`, `reference`, `flags`, `last_question`,
+    and `discard` (the resident declined: keep nothing).
+    """
+
+    state: dict[str, Any]
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    record: list[dict[str, Any]] = field(default_factory=list)
+    forget: list[Position] = field(default_factory=list)
+    events: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, *messages: dict[str, Any]) -> Outcome:
+        """Add messages to send."""
+        self.messages.extend(messages)
+        return self
+
+
+def new_state(survey: Survey) -> dict[str, Any]:
+    """The state of a conversation that has not started."""
+    return {
+        "v": STATE_VERSION,
+        "survey": survey.id,
+        "version": survey.version,
+        "phase": "new",
+        "at": None,
+        "answers": {},
+        "shown": [],
+        "misses": 0,
+        "returning": False,
+        "flags": [],
+        "reference": None,
+        "seen": None,
+    }
+
+
+def start(survey: Survey, now: datetime, *, taken_part: bool = False) -> Outcome:
+    """The welcome: the intro and the consent question, or why the survey is not open."""
+    state = new_state(survey)
+    state["seen"] = now.isoformat()
+    outcome = Outcome(state)
+    if taken_part:
+        state["phase"] = "taken_part"
+        return outcome.say(render.text(render.fill(survey.already_taken_part, survey, {})))
+    closed = _closed_message(survey, now)
+    if closed:
+        state["phase"] = "closed"
+        return outcome.say(render.text(closed))
+    state["phase"] = "consent"
+    for paragraph in survey.intro:
+        outcome.say(render.text(render.fill(paragraph, survey, {})))
+    return outcome.say(_consent_message(survey))
+
+
+def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
+    """One turn: read what the resident sent and move the conversation on."""
+    state = _copy(state)
+    last_seen = state.get("seen")
+    state["seen"] = incoming.now.isoformat()
+    outcome = Outcome(state)
+    category = classify(incoming.text)
+    if category is not None:
+        return _safety(survey, outcome, category)
+    said = normalise(incoming.text)
+    if state["phase"] in ("new", "closed"):
+        fresh = start(survey, incoming.now)
+        fresh.state["flags"] = state.get("flags", [])
+        return fresh
+    if state["phase"] == "asking" and said in GREETINGS:
+        return _welcome_back(survey, outcome, last_seen, incoming.now)
+    command = COMMAND_OF.get(said)
+    handler = PHASES[state["phase"]]
+    if command and state["phase"] in ("asking", "adding", "summary", "choose_change"):
+        return COMMAND_HANDLERS[command](survey, outcome, incoming)
+    return handler(survey, outcome, incoming)
+
+
+def _copy(state: dict[str, Any]) -> dict[str, Any]:
+    """A deep enough copy that the caller's state is never changed."""
+    copied = dict(state)
+    copied["answers"] = {k: dict(v) for k, v in state.get("answers", {}).items()}
+    copied["shown"] = list(state.get("shown", []))
+    copied["flags"] = list(state.get("flags", []))
+    return copied
+
+
+# Safety, greetings and the phases before the questions
+
+
+def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
+    """Someone may need help now: say what to do, flag the response, then carry on."""
+    state = outcome.state
+    if category not in state["flags"]:
+        state["flags"].append(category)
+    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part"):
+        outcome.events["flags"] = [category]
+    reply = survey.safety[category].text
+    outcome.say(render.text(render.fill(reply, survey, state["answers"])))
+    if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
+        outcome.say(render.text("If you are safe and want to carry on with the survey, answer below. Or type stop."))
+        return _repeat(survey, outcome)
+    return outcome
+
+
+def _welcome_back(survey: Survey, outcome: Outcome, last_seen: str | None, now: datetime) -> Outcome:
+    """A greeting mid-survey: remind the resident where they were."""
+    away = (now - datetime.fromisoformat(last_seen)).total_seconds() if last_seen else 0
+    lead = "Welcome back." if away >= WELCOME_BACK_AFTER_SECONDS else "Hello again."
+    return _ask(survey, outcome, lead=f"{lead} Here is the question you were on.")
+
+
+def _consent_message(survey: Survey) -> dict[str, Any]:
+    return {
+        "kind": "question",
+        "question": "consent",
+        "text": render.fill(survey.consent_question, survey, {}),
+        "progress": "",
+        "hint": f"Type yes to start the survey, or no if you do not want to take part.",
+        "choices": [render.choice(survey.consent_yes, "yes"), render.choice(survey.consent_no, "no")],
+        "multiple": False,
+    }
+
+
+def _consent_question(survey: Survey) -> Question:
+    return Question(
+        id="consent",
+        kind=Kind.YES_NO,
+        text=survey.consent_question,
+        options=(Option("yes", survey.consent_yes, "yes"), Option("no", survey.consent_no, "no")),
+    )
+
+
+def _on_consent(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Yes starts the survey; no ends it and keeps nothing."""
+    reading = read_yes_no(_consent_question(survey), normalise(incoming.text))
+    state = outcome.state
+    if isinstance(reading, NotUnderstood) or reading.value not in ("yes", "no"):
+        return outcome.say(
+            {**_consent_message(survey), "text": "Type yes to start the survey, or no if you do not want to take part."}
+        )
+    if reading.value == "no":
+        state.update(phase="declined", answers={}, shown=[])
+        outcome.events["discard"] = True
+        return outcome.say(render.text(render.fill(survey.declined, survey, {})))
+    state["phase"] = "asking"
+    outcome.events.update(consented=True, status="in_progress")
+    if state["flags"]:
+        outcome.events["flags"] = list(state["flags"])
+    return _advance(survey, outcome)
+
+
+def _on_declined(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """After saying no: nothing is kept; say how to start if they change their mind."""
+    if normalise(incoming.text) in RESUME:
+        outcome.state["phase"] = "consent"
+        return outcome.say(_consent_message(survey))
+    return outcome.say(render.text("You chose not to take part, so nothing you sent has been kept. If you change your mind, type start."))
+
+
+def _on_closed(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    return start(survey, incoming.now)
+
+
+def _on_taken_part(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    return outcome.say(render.text(render.fill(survey.already_taken_part, survey, {})))
+
+
+def _closed_message(survey: Survey, now: datetime) -> str | None:
+    """Why the survey cannot be started now, if it cannot."""
+    dates = {"opens": render.when(survey.opens), "closes": render.when(survey.closes)}
+    if survey.opens and now < survey.opens:
+        return render.fill(survey.not_open_yet, survey, {}, **dates)
+    if survey.closes and now > survey.closes:
+        return render.fill(survey.closed, survey, {}, **dates)
+    return None
+
+
+# Asking questions
+
+
+def _current(state: dict[str, Any]) -> Position:
+    question_id, item = state["at"]
+    return question_id, item
+
+
+def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
+    """Show statements and ask the next open question, or the summary when all are done."""
+    state = outcome.state
+    while True:
+        position = flow.next_open(survey, state["answers"], state["shown"])
+        if position is None:
+            state.update(phase="summary", at=None, returning=False, misses=0)
+            if lead:
+                outcome.say(render.text(lead))
+            return outcome.say(render.summary_message(survey, state["answers"]))
+        if flow.is_statement(survey, position):
+            state["shown"].append(flow.key(position))
+            outcome.say(render.question_message(survey, state["answers"], position))
+            continue
+        state.update(phase="asking", at=list(position), misses=0)
+        outcome.events["last_question"] = position[0]
+        return _ask(survey, outcome, lead=lead)
+
+
+def _ask(survey: Survey, outcome: Outcome, *, lead: str = "") -> Outcome:
+    """Ask the question the resident is on."""
+    state = outcome.state
+    return outcome.say(render.question_message(survey, state["answers"], _current(state), lead=lead))
+
+
+def _repeat(survey: Survey, outcome: Outcome) -> Outcome:
+    """Show again whatever the resident was last asked."""
+    phase = outcome.state["phase"]
+    if phase == "consent":
+        return outcome.say(_consent_message(survey))
+    if phase in ("summary", "choose_change"):
+        return outcome.say(render.summary_message(survey, outcome.state["answers"]))
+    if phase == "adding":
+        return outcome.say(_adding_message(survey, outcome.state))
+    return _ask(survey, outcome)
+
+
+def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """An answer to the current question: record it and move on, or say what to type."""
+    state = outcome.state
+    position = _current(state)
+    question = survey.question(position[0])
+    reading = understand(question, incoming.text)
+    if isinstance(reading, NotUnderstood):
+        return _missed(survey, outcome, question, reading.message)
+    _record(survey, outcome, position, reading.value, incoming.text)
+    if question.kind is Kind.MULTIPLE_CHOICE and _should_offer_more(question, reading):
+        state["phase"] = "adding"
+        return outcome.say(_adding_message(survey, state))
+    return _moved_on(survey, outcome)
+
+
+def _moved_on(survey: Survey, outcome: Outcome) -> Outcome:
+    """After an answer: drop answers the route no longer needs, then carry on."""
+    state = outcome.state
+    kept, dropped = flow.prune(survey, state["answers"])
+    state["answers"] = kept
+    outcome.forget.extend(dropped)
+    return _advance(survey, outcome)
+
+
+def _missed(survey: Survey, outcome: Outcome, question: Question, message: str) -> Outcome:
+    """An answer that did not fit: say exactly what to type; offer skip after a few tries."""
+    state = outcome.state
+    state["misses"] = state.get("misses", 0) + 1
+    if state["misses"] >= MISSES_BEFORE_SKIP_OFFER:
+        if question.optional:
+            message += " If you would rather not answer, type skip to go to the next question."
+        else:
+            message += " If you are stuck, type help."
+    position = _current(state)
+    asked = render.question_message(survey, state["answers"], position)
+    return outcome.say({**asked, "text": message, "progress": ""})
+
+
+def _record(survey: Survey, outcome: Outcome, position: Position, given: Any, typed: str) -> None:
+    """Keep an answer in the state and in the outcome's record, redacted."""
+    question = survey.question(position[0])
+    if question.kind is Kind.FREE_TEXT and isinstance(given, str):
+        given = redact(given)
+    raw = redact(typed)[:2000]
+    outcome.state["answers"][flow.key(position)] = {"value": given, "raw": raw}
+    outcome.record.append({"question": position[0], "item": position[1], "value": given, "raw": raw})
+
+
+def _should_offer_more(question: Question, reading: Understood) -> bool:
+    """A single tapped option in a multiple-choice question: ask whether there are others."""
+    picked = reading.value
+    return reading.tapped and not any(
+        o.exclusive for o in question.options if o.id in picked
+    ) and len(picked) < len([o for o in question.options if not o.exclusive])
+
+
+def _adding_message(survey: Survey, state: dict[str, Any]) -> dict[str, Any]:
+    position = _current(state)
+    question = survey.question(position[0])
+    picked = flow.value(state["answers"], *position) or []
+    rest = [o for o in question.options if o.id not in picked and not o.exclusive]
+    so_far = render.answer_text(question, picked)
+    return {
+        "kind": "question",
+        "question": question.id,
+        "text": f"You have chosen: {so_far}. Choose any others that apply, or choose Done.",
+        "progress": "",
+        "hint": "Type the others, or their numbers, or type done.",
+        "choices": [render.choice(o.label) for o in rest] + [render.choice("Done", "done")],
+        "multiple": True,
+    }
+
+
+def _on_adding(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """More options for a multiple-choice answer, until the resident says done."""
+    state = outcome.state
+    said = normalise(incoming.text)
+    if said in DONE_ADDING:
+        return _moved_on(survey, outcome)
+    position = _current(state)
+    question = survey.question(position[0])
+    picked = list(flow.value(state["answers"], *position) or [])
+    reading = understand(question, incoming.text)
+    if isinstance(reading, NotUnderstood) or any(
+        o.exclusive for o in question.options if o.id in reading.value
+    ):
+        return outcome.say({**_adding_message(survey, state), "text": "Choose another answer that applies, or choose Done."})
+    merged = [o.id for o in question.options if o.id in picked or o.id in reading.value]
+    raw = state["answers"][flow.key(position)]["raw"] + ", " + incoming.text
+    _record(survey, outcome, position, merged, raw)
+    if _should_offer_more(question, Understood(merged, tapped=True)):
+        return outcome.say(_adding_message(survey, state))
+    return _moved_on(survey, outcome)
+
+
+# Words that work at any question
+
+
+def _help(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Explain how to answer, and the words that work anywhere."""
+    outcome.say(
+        render.text(
+            "You can answer by tapping a button or typing in your own words. You can also type:\n"
+            "- back, to go to the previous question\n"
+            "- skip, to leave out a question marked optional\n"
+            "- restart, to start again\n"
+            "- stop, to stop the survey (your answers so far are kept)"
+        )
+    )
+    return _repeat(survey, outcome)
+
+
+def _back(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Go to the previous question; from a change, back to the summary."""
+    state = outcome.state
+    if state["phase"] in ("summary", "choose_change"):
+        route = [p for p in flow.plan(survey, state["answers"]) if not flow.is_statement(survey, p)]
+        state.update(phase="asking", at=list(route[-1]), misses=0, returning=False)
+        return _ask(survey, outcome)
+    if state.get("returning"):
+        return _advance(survey, outcome)
+    earlier = flow.previous(survey, state["answers"], _current(state))
+    if earlier is None:
+        return _ask(survey, outcome, lead="This is the first question.")
+    state.update(phase="asking", at=list(earlier), misses=0)
+    return _ask(survey, outcome)
+
+
+def _skip(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Leave out an optional question; say so when the question needs an answer."""
+    state = outcome.state
+    if state["phase"] not in ("asking", "adding"):
+        return _repeat(survey, outcome)
+    position = _current(state)
+    question = survey.question(position[0])
+    if state["phase"] == "adding":
+        return _moved_on(survey, outcome)
+    if not question.optional:
+        message = f"This question needs an answer. {render.question_message(survey, state['answers'], position)['hint']}"
+        return outcome.say({**render.question_message(survey, state["answers"], position), "text": message, "progress": ""})
+    _record(survey, outcome, position, None, incoming.text)
+    return _moved_on(survey, outcome)
+
+
+def _restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Ask before clearing every answer."""
+    state = outcome.state
+    state["before_restart"] = state["phase"]
+    state["phase"] = "confirm_restart"
+    return outcome.say(
+        {
+            "kind": "question",
+            "question": "restart",
+            "text": "Do you want to start again from the first question? Your answers so far will be cleared.",
+            "progress": "",
+            "hint": "Type yes to start again, or no to carry on.",
+            "choices": [render.choice("Yes, start again", "yes"), render.choice("No, carry on", "no")],
+            "multiple": False,
+        }
+    )
+
+
+def _on_confirm_restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    state = outcome.state
+    reading = read_yes_no(_consent_question(survey), normalise(incoming.text))
+    state["phase"] = state.pop("before_restart", "asking")
+    if isinstance(reading, Understood) and reading.value == "yes":
+        outcome.forget.extend(flow.position_of(k) for k in state["answers"])
+        state.update(answers={}, shown=[], returning=False)
+        return _advance(survey, outcome, lead="Your answers have been cleared. Here is the first question.")
+    return _repeat(survey, outcome)
+
+
+def _stop(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """End politely, keeping the answers so far; the resident can come back."""
+    state = outcome.state
+    state["before_stop"] = state["phase"]
+    state["phase"] = "stopped"
+    outcome.events["status"] = "abandoned"
+    return outcome.say(
+        render.text(
+            "You have stopped the survey. The answers you gave have been kept. Thank you for your "
+            "time. If you change your mind, type continue to carry on where you left off."
+        )
+    )
+
+
+def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """After stop: continue where they were, or start again."""
+    state = outcome.state
+    said = normalise(incoming.text)
+    if said in RESUME or said in COMMANDS["restart"]:
+        state["phase"] = state.pop("before_stop", "asking")
+        outcome.events["status"] = "in_progress"
+        if said in COMMANDS["restart"]:
+            return _restart(survey, outcome, incoming)
+        return _repeat(survey, outcome) if state["at"] or state["phase"] != "asking" else _advance(survey, outcome)
+    return outcome.say(render.text("The survey is stopped. Type continue to carry on where you left off, or restart to start again."))
+
+
+# The summary
+
+
+def _on_summary(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Submit, or choose an answer to change."""
+    said = normalise(incoming.text)
+    if said in SUBMIT:
+        return _submit(survey, outcome, incoming)
+    if said in CHANGE:
+        outcome.state["phase"] = "choose_change"
+        rows = render.summary_rows(survey, outcome.state["answers"])
+        return outcome.say(render.text(f"Which answer do you want to change? Type its number, from 1 to {len(rows)}."))
+    return _on_choose_change(survey, outcome, incoming)
+
+
+def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Pick the answer to change by its number or by the question's words."""
+    state = outcome.state
+    rows = render.summary_rows(survey, state["answers"])
+    said = normalise(incoming.text)
+    for word in ("change", "number", "answer", "question", "my", "the", "edit"):
+        said = " ".join(w for w in said.split() if w != word)
+    target = None
+    if said.isdigit() and 1 <= int(said) <= len(rows):
+        target = rows[int(said) - 1][0]
+    elif said:
+        named = [Option(str(i), row["question"], row["question"]) for i, (_, row) in enumerate(rows)]
+        reading = understand(Question("row", Kind.SINGLE_CHOICE, "", options=tuple(named)), said)
+        if isinstance(reading, Understood) and not said.isdigit():
+            target = rows[int(reading.value)][0]
+    if target is None:
+        return outcome.say(
+            render.text(f"Type the number of the answer you want to change, from 1 to {len(rows)}, or type submit."),
+        )
+    state.update(phase="asking", at=list(target), returning=True, misses=0)
+    return _ask(survey, outcome)
+
+
+def _submit(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Finish: thank the resident and give them a reference they can quote."""
+    state = outcome.state
+    state.update(phase="done", reference=incoming.reference, at=None)
+    outcome.events.update(status="completed", reference=incoming.reference)
+    closing = render.fill(survey.closing, survey, state["answers"], reference=incoming.reference)
+    return outcome.say(render.text(closing))
+
+
+def _on_done(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    reference = outcome.state.get("reference")
+    return outcome.say(
+        render.text(f"You have completed this survey. Your reference is {reference}. Thank you for taking part.")
+    )
+
+
+Handler = Callable[[Survey, Outcome, Incoming], Outcome]
+PHASES: dict[str, Handler] = {
+    "consent": _on_consent,
+    "declined": _on_declined,
+    "closed": _on_closed,
+    "taken_part": _on_taken_part,
+    "asking": _on_answer,
+    "adding": _on_adding,
+    "summary": _on_summary,
+    "choose_change": _on_choose_change,
+    "confirm_restart": _on_confirm_restart,
+    "stopped": _on_stopped,
+    "done": _on_done,
+}
+COMMAND_HANDLERS: dict[str, Handler] = {
+    "help": _help,
+    "back": _back,
+    "skip": _skip,
+    "restart": _restart,
+    "stop": _stop,
+}
