@@ -1,0 +1,97 @@
+"""The aiohttp application: `create_app(settings)` builds everything; import does nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import sqlalchemy as sa
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+
+from bot.conversation import Services
+from bot.handler import SurveyBot
+from bot.settings import Settings
+from dialogs.loader import load_survey
+from storage.database import open_database
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+SERVICES = web.AppKey("services", Services)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", SurveyBot)
+
+
+class _AdapterConfig:
+    """The attribute names botbuilder reads its configuration from."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TYPE = settings.app_type
+        self.APP_TENANTID = settings.app_tenant_id
+        if settings.openid_metadata_url:
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+            self.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = settings.openid_metadata_url
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the whole application: bot, channels and staff site."""
+    app = web.Application(client_max_size=256 * 1024)
+    app[SETTINGS] = settings
+    survey = load_survey(settings.survey_file)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
+    adapter.on_turn_error = _on_turn_error
+    app[ADAPTER] = adapter
+    app.cleanup_ctx.append(_database(survey))
+    add_routes(app)
+    return app
+
+
+def _database(survey: Any) -> Any:
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        """Open the database (applying migrations) for the app's lifetime."""
+        settings = app[SETTINGS]
+        db = await open_database(settings.database_url, migrate=True)
+        services = Services(settings=settings, survey=survey, db=db)
+        app[SERVICES] = services
+        app[BOT] = SurveyBot(services)
+        yield
+        await db.close()
+
+    return database
+
+
+def add_routes(app: web.Application) -> None:
+    """Every route, in one place."""
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    """Activities from Azure Bot Service channels (and the Emulator)."""
+    response = await request.app[ADAPTER].process(request, request.app[BOT])
+    return response if response is not None else web.Response(status=201)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Whether the server is up and can reach its database."""
+    services = request.app[SERVICES]
+    async with services.db.sessions() as session:
+        await session.exec(sa.select(1))  # type: ignore[call-overload]
+    return web.json_response({"status": "ok", "survey": services.survey.id})
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Apologise and log; the resident's answers so far are already safe in the database."""
+    log.exception("turn failed in %s", context.activity.conversation.id, exc_info=error)
+    await context.send_activity(
+        "Sorry, something went wrong on our side. Your answers so far are saved. "
+        "Please send your last answer again."
+    )

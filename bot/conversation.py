@@ -1,0 +1,207 @@
+"""One turn of a resident's conversation, from what they sent to what is stored and sent back.
+
+Load the conversation's state, run the engine, and commit the new state, the
+answers, the transcript and the replies in one transaction. Only then are the
+replies sent. Used by every way in: `/api/messages`, Direct Line and the
+terminal chat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import channels
+from bot.settings import Settings
+from dialogs import engine
+from dialogs.redact import redact
+from dialogs.schema import Survey
+from storage.database import Database
+from storage.errors import DuplicateActivity, EtagConflict
+from storage.queries import has_completed
+from storage.state import StateStore
+from storage.turns import AnswerWrite, TurnRecord, commit_turn
+
+log = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+REFERENCE_LENGTH = 8
+ETAG_RETRIES = 5
+BOT_ACCOUNT = {"id": "survey-bot", "name": "Survey", "role": "bot"}
+
+
+@dataclass
+class Services:
+    """What a turn needs: settings, the survey and the database."""
+
+    settings: Settings
+    survey: Survey
+    db: Database
+
+    @property
+    def states(self) -> StateStore:
+        """Conversation state, with e-tags."""
+        return StateStore(self.db)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Something a resident's channel sent: a message, or the start of a conversation."""
+
+    channel: str
+    conversation_id: str
+    user_id: str
+    text: str = ""
+    # The incoming activity as JSON (with "id"), logged with the turn; None for a welcome.
+    activity: dict[str, Any] | None = None
+    welcome: bool = False
+
+
+def new_reference() -> str:
+    """A short reference code a resident can quote, such as "HX7K2P9Q"."""
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def resident_hash(settings: Settings, channel: str, user_id: str) -> str:
+    """A keyed hash that recognises a returning resident without storing their id."""
+    message = f"{channel}:{user_id}".encode()
+    return hmac.new(settings.resident_hash_key.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def state_key(channel: str, conversation_id: str) -> str:
+    """Where a conversation's state is stored (botbuilder's key shape)."""
+    return f"{channel}/conversations/{conversation_id}"
+
+
+async def run_turn(services: Services, arrival: Arrival) -> list[dict[str, Any]]:
+    """Run one turn and return the reply activities, stored before they are returned."""
+    for _ in range(ETAG_RETRIES):
+        try:
+            return await _attempt(services, arrival)
+        except EtagConflict:
+            log.info(
+                "state of %s changed under us; running the turn again", arrival.conversation_id
+            )
+        except DuplicateActivity as duplicate:
+            log.info(
+                "activity seen before in %s; sending the same replies", arrival.conversation_id
+            )
+            return list(duplicate.replies)
+    raise EtagConflict(f"could not run the turn for {arrival.conversation_id}")
+
+
+async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]:
+    survey, settings = services.survey, services.settings
+    key = state_key(arrival.channel, arrival.conversation_id)
+    stored = (await services.states.read([key])).get(key)
+    now = datetime.now(UTC)
+    resident = resident_hash(settings, arrival.channel, arrival.user_id)
+    if stored is None:
+        taken_part = settings.one_response_per_resident == "true" and await has_completed(
+            services.db, resident=resident, survey_id=survey.id
+        )
+        if arrival.welcome:
+            outcome = engine.start(survey, now, taken_part=taken_part)
+        else:
+            incoming = engine.Incoming(arrival.text, now, new_reference(), taken_part=taken_part)
+            outcome = engine.turn(survey, engine.new_state(survey), incoming)
+        etag = None
+    elif arrival.welcome:
+        return []  # A conversation that has started already: nothing to say until they speak.
+    else:
+        etag = stored.pop("e_tag")
+        outcome = engine.turn(survey, stored, engine.Incoming(arrival.text, now, new_reference()))
+    outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
+    await commit_turn(
+        services.db, turn=_record(services, arrival, outcome, key, etag, outgoing, resident, now)
+    )
+    return outgoing
+
+
+def _addressed(
+    activities: list[dict[str, Any]], arrival: Arrival, now: datetime
+) -> list[dict[str, Any]]:
+    """Replies addressed back to the resident, as they are stored and sent."""
+    incoming = arrival.activity or {}
+    base: dict[str, Any] = {
+        "from": incoming.get("recipient") or BOT_ACCOUNT,
+        "recipient": incoming.get("from") or {"id": arrival.user_id},
+        "conversation": incoming.get("conversation") or {"id": arrival.conversation_id},
+        "channelId": arrival.channel,
+        "timestamp": now.isoformat().replace("+00:00", "Z"),
+    }
+    if incoming.get("serviceUrl"):
+        base["serviceUrl"] = incoming["serviceUrl"]
+    if incoming.get("id"):
+        base["replyToId"] = incoming["id"]
+    return [{**activity, **base} for activity in activities]
+
+
+def _record(
+    services: Services,
+    arrival: Arrival,
+    outcome: engine.Outcome,
+    key: str,
+    etag: str | None,
+    outgoing: list[dict[str, Any]],
+    resident: str,
+    now: datetime,
+) -> TurnRecord:
+    """The turn as storage writes it, in one transaction."""
+    events = outcome.events
+    changes: dict[str, Any] = {}
+    for name in ("status", "reference", "last_question"):
+        if name in events:
+            changes[name] = events[name]
+    if events.get("consented"):
+        changes["consented"] = True
+    if events.get("status") == "completed":
+        changes["completed_at"] = now
+    transcript = []
+    if not arrival.welcome:
+        transcript.append(("resident", redact(arrival.text), now))
+    transcript += [("bot", _transcript_text(m), now) for m in outcome.messages]
+    survey = services.survey
+    return TurnRecord(
+        conversation_id=arrival.conversation_id,
+        channel=arrival.channel,
+        survey_id=survey.id,
+        survey_version=survey.version,
+        state_key=key,
+        expected_etag=etag,
+        new_state=outcome.state,
+        resident=resident,
+        start_response=bool(events.get("consented")),
+        response_changes=changes,
+        add_flags=list(events.get("flags", [])),
+        answers=[
+            AnswerWrite(r["question"], r["item"], r["value"], r["raw"]) for r in outcome.record
+        ],
+        forget=list(outcome.forget),
+        transcript=transcript,
+        incoming=_redacted_activity(arrival.activity),
+        outgoing=outgoing,
+        discard_conversation=bool(events.get("discard")),
+    )
+
+
+def _redacted_activity(activity: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The resident's activity as logged: its text redacted like everything else kept."""
+    if activity is None:
+        return None
+    logged = dict(activity)
+    if isinstance(logged.get("text"), str):
+        logged["text"] = redact(logged["text"])
+    return logged
+
+
+def _transcript_text(message: dict[str, Any]) -> str:
+    """A bot message as one transcript line."""
+    lines = [message["text"]]
+    lines += [f"{r['number']}. {r['question']}: {r['answer']}" for r in message.get("rows", [])]
+    return "\n".join(lines)
