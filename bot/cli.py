@@ -17,7 +17,7 @@ from bot.settings import Settings, SettingsError
 
 def _settings(**overrides: str) -> Settings:
     try:
-        return Settings.from_env(**overrides)
+        return Settings.from_env(None, **overrides)
     except SettingsError as error:
         raise click.ClickException(str(error)) from error
 
@@ -71,7 +71,8 @@ def check_survey(path: Path) -> None:
         raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} found.") from error
     questions = [q for q in survey.questions if q.kind != "statement"]
     click.echo(
-        f"{path}: survey {survey.id} version {survey.version}, {len(questions)} questions. No problems found."
+        f"{path}: survey {survey.id} version {survey.version}, "
+        f"{len(questions)} questions. No problems found."
     )
 
 

@@ -17,7 +17,7 @@ from bot.conversation import Arrival, Services, run_turn
 log = logging.getLogger(__name__)
 
 
-class SurveyBot(Bot):  # type: ignore[misc]
+class SurveyBot(Bot):
     """Welcomes residents and passes each message to the survey."""
 
     def __init__(self, services: Services) -> None:

@@ -27,7 +27,7 @@ MISSES_BEFORE_SKIP_OFFER = 3
 WELCOME_BACK_AFTER_SECONDS = 60 * 60
 
 COMMANDS = {
-    "help": ("help", "help me", "?", "what do i do", "how does this work", "commands", "options"),
+    "help": ("help", "?", "what do i do", "how does this work", "commands", "options"),
     "back": ("back", "go back", "previous", "previous question", "undo", "last question"),
     "skip": ("skip", "skip this", "skip this question", "skip it", "pass", "next", "skip question"),
     "restart": ("restart", "start again", "start over", "begin again", "reset", "restart survey"),
@@ -36,7 +36,16 @@ COMMANDS = {
 COMMAND_OF = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
 RESUME = ("continue", "resume", "carry on", "go on", "yes", "start", "keep going", "ok")
 GREETINGS = ("hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening")
-SUBMIT = ("submit", "submit my answers", "send", "confirm", "finish", "done", "yes", "submit answers")
+SUBMIT = (
+    "submit",
+    "submit my answers",
+    "send",
+    "confirm",
+    "finish",
+    "done",
+    "yes",
+    "submit answers",
+)
 CHANGE = ("change", "change an answer", "edit", "change answer", "change my answer", "amend")
 DONE_ADDING = (
     "done", "that's all", "thats all", "that is all", "no more", "nothing else", "no",
@@ -51,6 +60,8 @@ class Incoming:
     text: str
     now: datetime
     reference: str = ""
+    # Whether this resident has completed the survey before (checked by the caller).
+    taken_part: bool = False
 
 
 @dataclass
@@ -71,6 +82,11 @@ class Outcome:
     def say(self, *messages: dict[str, Any]) -> Outcome:
         """Add messages to send."""
         self.messages.extend(messages)
+        return self
+
+    def say_first(self, messages: list[dict[str, Any]]) -> Outcome:
+        """Put messages before the ones already here."""
+        self.messages[:0] = messages
         return self
 
 
@@ -116,14 +132,18 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
     last_seen = state.get("seen")
     state["seen"] = incoming.now.isoformat()
     outcome = Outcome(state)
-    category = classify(incoming.text)
-    if category is not None:
-        return _safety(survey, outcome, category)
     said = normalise(incoming.text)
+    # The survey's own words ("help", "stop") are commands, not cries for help: the help
+    # reply itself says to call 999 in an emergency.
+    category = None if said in COMMAND_OF else classify(incoming.text)
+    if category is not None:
+        outcome = _safety(survey, outcome, category)
     if state["phase"] in ("new", "closed"):
-        fresh = start(survey, incoming.now)
-        fresh.state["flags"] = state.get("flags", [])
-        return fresh
+        fresh = start(survey, incoming.now, taken_part=incoming.taken_part)
+        fresh.state["flags"] = state["flags"]
+        return fresh.say_first(outcome.messages)
+    if category is not None:
+        return outcome
     if state["phase"] == "asking" and said in GREETINGS:
         return _welcome_back(survey, outcome, last_seen, incoming.now)
     command = COMMAND_OF.get(said)
@@ -155,12 +175,18 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
     reply = survey.safety[category].text
     outcome.say(render.text(render.fill(reply, survey, state["answers"])))
     if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
-        outcome.say(render.text("If you are safe and want to carry on with the survey, answer below. Or type stop."))
+        outcome.say(
+            render.text(
+                "If you are safe and want to carry on with the survey, answer below. Or type stop."
+            )
+        )
         return _repeat(survey, outcome)
     return outcome
 
 
-def _welcome_back(survey: Survey, outcome: Outcome, last_seen: str | None, now: datetime) -> Outcome:
+def _welcome_back(
+    survey: Survey, outcome: Outcome, last_seen: str | None, now: datetime
+) -> Outcome:
     """A greeting mid-survey: remind the resident where they were."""
     away = (now - datetime.fromisoformat(last_seen)).total_seconds() if last_seen else 0
     lead = "Welcome back." if away >= WELCOME_BACK_AFTER_SECONDS else "Hello again."
@@ -173,8 +199,11 @@ def _consent_message(survey: Survey) -> dict[str, Any]:
         "question": "consent",
         "text": render.fill(survey.consent_question, survey, {}),
         "progress": "",
-        "hint": f"Type yes to start the survey, or no if you do not want to take part.",
-        "choices": [render.choice(survey.consent_yes, "yes"), render.choice(survey.consent_no, "no")],
+        "hint": "Type yes to start the survey, or no if you do not want to take part.",
+        "choices": [
+            render.choice(survey.consent_yes, "yes"),
+            render.choice(survey.consent_no, "no"),
+        ],
         "multiple": False,
     }
 
@@ -194,7 +223,10 @@ def _on_consent(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
     state = outcome.state
     if isinstance(reading, NotUnderstood) or reading.value not in ("yes", "no"):
         return outcome.say(
-            {**_consent_message(survey), "text": "Type yes to start the survey, or no if you do not want to take part."}
+            {
+                **_consent_message(survey),
+                "text": "Type yes to start the survey, or no if you do not want to take part.",
+            }
         )
     if reading.value == "no":
         state.update(phase="declined", answers={}, shown=[])
@@ -212,7 +244,12 @@ def _on_declined(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcom
     if normalise(incoming.text) in RESUME:
         outcome.state["phase"] = "consent"
         return outcome.say(_consent_message(survey))
-    return outcome.say(render.text("You chose not to take part, so nothing you sent has been kept. If you change your mind, type start."))
+    return outcome.say(
+        render.text(
+            "You chose not to take part, so nothing you sent has been kept. "
+            "If you change your mind, type start."
+        )
+    )
 
 
 def _on_closed(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
@@ -263,7 +300,9 @@ def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
 def _ask(survey: Survey, outcome: Outcome, *, lead: str = "") -> Outcome:
     """Ask the question the resident is on."""
     state = outcome.state
-    return outcome.say(render.question_message(survey, state["answers"], _current(state), lead=lead))
+    return outcome.say(
+        render.question_message(survey, state["answers"], _current(state), lead=lead)
+    )
 
 
 def _repeat(survey: Survey, outcome: Outcome) -> Outcome:
@@ -323,22 +362,30 @@ def _record(survey: Survey, outcome: Outcome, position: Position, given: Any, ty
         given = redact(given)
     raw = redact(typed)[:2000]
     outcome.state["answers"][flow.key(position)] = {"value": given, "raw": raw}
-    outcome.record.append({"question": position[0], "item": position[1], "value": given, "raw": raw})
+    outcome.record.append(
+        {"question": position[0], "item": position[1], "value": given, "raw": raw}
+    )
 
 
 def _should_offer_more(question: Question, reading: Understood) -> bool:
     """A single tapped option in a multiple-choice question: ask whether there are others."""
     picked = reading.value
-    return reading.tapped and not any(
-        o.exclusive for o in question.options if o.id in picked
-    ) and len(picked) < len([o for o in question.options if not o.exclusive])
+    return (
+        reading.tapped
+        and not any(o.exclusive for o in question.options if o.id in picked)
+        and len(picked) < len([o for o in question.options if not o.exclusive])
+    )
 
 
 def _adding_message(survey: Survey, state: dict[str, Any]) -> dict[str, Any]:
     position = _current(state)
     question = survey.question(position[0])
     picked = flow.value(state["answers"], *position) or []
-    rest = [o for o in question.options if o.id not in picked and not o.exclusive]
+    rest = [
+        (number, o)
+        for number, o in enumerate(question.options, start=1)
+        if o.id not in picked and not o.exclusive
+    ]
     so_far = render.answer_text(question, picked)
     return {
         "kind": "question",
@@ -346,7 +393,8 @@ def _adding_message(survey: Survey, state: dict[str, Any]) -> dict[str, Any]:
         "text": f"You have chosen: {so_far}. Choose any others that apply, or choose Done.",
         "progress": "",
         "hint": "Type the others, or their numbers, or type done.",
-        "choices": [render.choice(o.label) for o in rest] + [render.choice("Done", "done")],
+        "choices": [render.choice(o.label, number=n) for n, o in rest]
+        + [render.choice("Done", "done")],
         "multiple": True,
     }
 
@@ -364,7 +412,12 @@ def _on_adding(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     if isinstance(reading, NotUnderstood) or any(
         o.exclusive for o in question.options if o.id in reading.value
     ):
-        return outcome.say({**_adding_message(survey, state), "text": "Choose another answer that applies, or choose Done."})
+        return outcome.say(
+            {
+                **_adding_message(survey, state),
+                "text": "Choose another answer that applies, or choose Done.",
+            }
+        )
     merged = [o.id for o in question.options if o.id in picked or o.id in reading.value]
     raw = state["answers"][flow.key(position)]["raw"] + ", " + incoming.text
     _record(survey, outcome, position, merged, raw)
@@ -384,7 +437,8 @@ def _help(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
             "- back, to go to the previous question\n"
             "- skip, to leave out a question marked optional\n"
             "- restart, to start again\n"
-            "- stop, to stop the survey (your answers so far are kept)"
+            "- stop, to stop the survey (your answers so far are kept)\n\n"
+            "This chat is not monitored. If you or someone else is in danger, call 999."
         )
     )
     return _repeat(survey, outcome)
@@ -416,8 +470,15 @@ def _skip(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     if state["phase"] == "adding":
         return _moved_on(survey, outcome)
     if not question.optional:
-        message = f"This question needs an answer. {render.question_message(survey, state['answers'], position)['hint']}"
-        return outcome.say({**render.question_message(survey, state["answers"], position), "text": message, "progress": ""})
+        asked = render.question_message(survey, state["answers"], position)
+        message = f"This question needs an answer. {asked['hint']}"
+        return outcome.say(
+            {
+                **render.question_message(survey, state["answers"], position),
+                "text": message,
+                "progress": "",
+            }
+        )
     _record(survey, outcome, position, None, incoming.text)
     return _moved_on(survey, outcome)
 
@@ -431,10 +492,16 @@ def _restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
         {
             "kind": "question",
             "question": "restart",
-            "text": "Do you want to start again from the first question? Your answers so far will be cleared.",
+            "text": (
+                "Do you want to start again from the first question? "
+                "Your answers so far will be cleared."
+            ),
             "progress": "",
             "hint": "Type yes to start again, or no to carry on.",
-            "choices": [render.choice("Yes, start again", "yes"), render.choice("No, carry on", "no")],
+            "choices": [
+                render.choice("Yes, start again", "yes"),
+                render.choice("No, carry on", "no"),
+            ],
             "multiple": False,
         }
     )
@@ -447,7 +514,9 @@ def _on_confirm_restart(survey: Survey, outcome: Outcome, incoming: Incoming) ->
     if isinstance(reading, Understood) and reading.value == "yes":
         outcome.forget.extend(flow.position_of(k) for k in state["answers"])
         state.update(answers={}, shown=[], returning=False)
-        return _advance(survey, outcome, lead="Your answers have been cleared. Here is the first question.")
+        return _advance(
+            survey, outcome, lead="Your answers have been cleared. Here is the first question."
+        )
     return _repeat(survey, outcome)
 
 
@@ -474,8 +543,17 @@ def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
         outcome.events["status"] = "in_progress"
         if said in COMMANDS["restart"]:
             return _restart(survey, outcome, incoming)
-        return _repeat(survey, outcome) if state["at"] or state["phase"] != "asking" else _advance(survey, outcome)
-    return outcome.say(render.text("The survey is stopped. Type continue to carry on where you left off, or restart to start again."))
+        return (
+            _repeat(survey, outcome)
+            if state["at"] or state["phase"] != "asking"
+            else _advance(survey, outcome)
+        )
+    return outcome.say(
+        render.text(
+            "The survey is stopped. Type continue to carry on where you left off, "
+            "or restart to start again."
+        )
+    )
 
 
 # The summary
@@ -489,7 +567,11 @@ def _on_summary(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
     if said in CHANGE:
         outcome.state["phase"] = "choose_change"
         rows = render.summary_rows(survey, outcome.state["answers"])
-        return outcome.say(render.text(f"Which answer do you want to change? Type its number, from 1 to {len(rows)}."))
+        return outcome.say(
+            render.text(
+                f"Which answer do you want to change? Type its number, from 1 to {len(rows)}."
+            )
+        )
     return _on_choose_change(survey, outcome, incoming)
 
 
@@ -504,13 +586,18 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     if said.isdigit() and 1 <= int(said) <= len(rows):
         target = rows[int(said) - 1][0]
     elif said:
-        named = [Option(str(i), row["question"], row["question"]) for i, (_, row) in enumerate(rows)]
+        named = [
+            Option(str(i), row["question"], row["question"]) for i, (_, row) in enumerate(rows)
+        ]
         reading = understand(Question("row", Kind.SINGLE_CHOICE, "", options=tuple(named)), said)
         if isinstance(reading, Understood) and not said.isdigit():
             target = rows[int(reading.value)][0]
     if target is None:
         return outcome.say(
-            render.text(f"Type the number of the answer you want to change, from 1 to {len(rows)}, or type submit."),
+            render.text(
+                f"Type the number of the answer you want to change, from 1 to {len(rows)}, "
+                "or type submit."
+            ),
         )
     state.update(phase="asking", at=list(target), returning=True, misses=0)
     return _ask(survey, outcome)
@@ -528,7 +615,10 @@ def _submit(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
 def _on_done(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     reference = outcome.state.get("reference")
     return outcome.say(
-        render.text(f"You have completed this survey. Your reference is {reference}. Thank you for taking part.")
+        render.text(
+            f"You have completed this survey. Your reference is {reference}. "
+            "Thank you for taking part."
+        )
     )
 
 

@@ -379,7 +379,7 @@ class _Checker:
                 where, "a loop cannot repeat over a question that is itself in a loop", near=qid
             )
             return None
-        return for_each
+        return source.id
 
     def options_for(
         self, raw: dict[str, Any], kind: Kind, where: str, qid: str, earlier: dict[str, Question]

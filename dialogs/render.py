@@ -26,9 +26,12 @@ def text(body: str) -> dict[str, Any]:
     return {"kind": "text", "text": body}
 
 
-def choice(title: str, value: str | None = None) -> dict[str, str]:
-    """A button (or a numbered line, on text channels)."""
-    return {"title": title, "value": value if value is not None else title}
+def choice(title: str, value: str | None = None, number: int | None = None) -> dict[str, Any]:
+    """A button; on text channels a numbered line when it has a number, else a word to reply."""
+    button: dict[str, Any] = {"title": title, "value": value if value is not None else title}
+    if number is not None:
+        button["number"] = number
+    return button
 
 
 def fill(template: str, survey: Survey, answers: Answers, item: str = "", **extra: str) -> str:
@@ -76,16 +79,16 @@ def join(parts: list[str], last: str = "and") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
-def choices_for(question: Question) -> list[dict[str, str]]:
+def choices_for(question: Question) -> list[dict[str, Any]]:
     """The buttons a question offers."""
     if question.kind is Kind.SCALE:
         buttons = []
         for number in range(question.minimum, question.maximum + 1):
             label = {question.minimum: question.min_label, question.maximum: question.max_label}
             title = f"{number} - {label[number]}" if number in label else str(number)
-            buttons.append(choice(title, str(number)))
+            buttons.append({**choice(title, str(number)), "scale": True})
     elif question.options:
-        buttons = [choice(o.label) for o in question.options]
+        buttons = [choice(o.label, number=n) for n, o in enumerate(question.options, start=1)]
     else:
         buttons = []
     if question.optional and not any(o.id == "prefer_not_to_say" for o in question.options):
@@ -142,7 +145,7 @@ def _label(question: Question, option_id: str) -> str:
 
 def summary_rows(survey: Survey, answers: Answers) -> list[tuple[Position, dict[str, Any]]]:
     """The answered questions on the route, numbered, for check-your-answers."""
-    rows = []
+    rows: list[tuple[Position, dict[str, Any]]] = []
     for position in flow.plan(survey, answers):
         if flow.is_statement(survey, position) or flow.key(position) not in answers:
             continue

@@ -33,9 +33,11 @@ ORDINALS = {
 }  # fmt: skip
 # Words that carry no meaning when matching an answer to an option.
 FILLER = frozenset(
-    "the a an my i me we it its to of by on at in or and for with via through using used use "
-    "was were is did do have has had just only mostly mainly usually probably think guess "
-    "one ones option number answer please ok okay um erm uh yes well so like really".split()
+    (
+        "the a an my i me we it its to of by on at in or and for with via through using used "
+        "use was were is did do have has had just only mostly mainly usually probably think "
+        "guess one ones option number answer please ok okay um erm uh yes well so like really"
+    ).split()
 )
 SEPARATORS = frozenset({"and", "or", "plus", "also", "then", "&", "+", "/", ","})
 ALL_WORDS = (
@@ -208,15 +210,13 @@ def _or_skip(question: Question) -> str:
 
 def choice_message(question: Question) -> str:
     """What to type for a single-choice question."""
-    return f"Choose one answer: type its number, from 1 to {len(question.options)}{_or_skip(question)}."
+    count = len(question.options)
+    return f"Choose one answer: type its number, from 1 to {count}{_or_skip(question)}."
 
 
 def multiple_message(question: Question) -> str:
     """What to type for a multiple-choice question."""
-    return (
-        "Choose one or more answers: type their numbers, for example 1, 4"
-        f"{_or_skip(question)}."
-    )
+    return f"Choose one or more answers: type their numbers, for example 1, 4{_or_skip(question)}."
 
 
 def read_single(question: Question, text: str) -> Reading:
@@ -311,7 +311,10 @@ def scale_message(question: Question) -> str:
 
 def read_scale(question: Question, text: str) -> Reading:
     """A rating: "4", "four", "4/5", "4 out of 5", or the words at either end."""
-    for label, value in ((question.min_label, question.minimum), (question.max_label, question.maximum)):
+    for label, value in (
+        (question.min_label, question.minimum),
+        (question.max_label, question.maximum),
+    ):
         if normalise(label) in (text, text.removeprefix(f"{value} ")):
             return Understood(value)
     out_of = re.fullmatch(r"(?:a )?(\w+) ?(?:/|out of|outta) ?(\w+)(?: stars?)?", text)
@@ -322,7 +325,10 @@ def read_scale(question: Question, text: str) -> Reading:
     found = [n for n in (_number(t) for t in words(text)) if n is not None]
     if len(set(found)) == 1:
         return _in_scale(question, found[0])
-    for label, value in ((question.min_label, question.minimum), (question.max_label, question.maximum)):
+    for label, value in (
+        (question.min_label, question.minimum),
+        (question.max_label, question.maximum),
+    ):
         wanted = _meaningful(words(normalise(label)))
         if wanted and _mentioned((Option("x", label, label),), text) and len(words(text)) <= 6:
             return Understood(value)
@@ -368,8 +374,7 @@ def yes_no_message(question: Question) -> str:
 def number_message(question: Question) -> str:
     """What to type for a number question."""
     return (
-        f"Enter a whole number from {question.minimum} to {question.maximum}"
-        f"{_or_skip(question)}."
+        f"Enter a whole number from {question.minimum} to {question.maximum}{_or_skip(question)}."
     )
 
 

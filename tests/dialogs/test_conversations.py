@@ -1,0 +1,187 @@
+"""Conversation scripts: what residents type, and what the survey must do."""
+
+from datetime import UTC, datetime
+
+from dialogs.schema import Survey
+from tests.dialogs.script import Resident
+
+TO_CHANNELS = ("yes", "I live here")
+
+
+def finish_after_channels(resident: Resident) -> Resident:
+    """Answer everything after the channel follow-ups, mostly skipping."""
+    return resident.says(
+        "calling 101", "maybe", "skip", "3", "2", "skip", "Watford", "prefer not to say"
+    )
+
+
+def test_the_welcome_says_it_is_automated_and_asks_for_consent(resident: Resident) -> None:
+    assert "automated" in resident.heard
+    assert "999" in resident.heard
+    assert resident.phase == "consent"
+
+
+def test_a_resident_who_used_only_101(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "I rang 101")
+    assert resident.recorded["channels"] == ["call_101"]
+    assert "calling 101" in resident.heard
+    resident.says("yes", "2", "one", "the wait was far too long")
+    assert resident.recorded["preferred|call_101"] == "yes"
+    assert resident.recorded["ease|call_101"] == 2
+    assert resident.recorded["satisfaction|call_101"] == 1
+    assert resident.recorded["improve|call_101"] == "the wait was far too long"
+    assert resident.asked == "why_not_used"
+    assert "webchat" in resident.heard
+    resident.says("never needed them")
+    finish_after_channels(resident)
+    assert resident.phase == "summary"
+    resident.says("submit")
+    assert resident.events["status"] == "completed"
+    assert "REF23456" in resident.heard
+
+
+def test_a_resident_who_used_the_website_webchat_and_social_media(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "the website, webchat and facebook")
+    assert resident.recorded["channels"] == ["website", "webchat", "social_media"]
+    for channel in ("website", "webchat", "social_media"):
+        assert resident.asked == "preferred"
+        assert resident.state["at"][1] == channel
+        resident.says("no", "4/5", "4 out of 5", "skip")
+        assert resident.recorded[f"ease|{channel}"] == 4
+    assert resident.asked == "why_not_used"
+
+
+def test_a_resident_who_used_none_is_asked_no_follow_ups(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none of these")
+    assert resident.recorded["channels"] == ["none"]
+    assert resident.asked == "why_not_used"
+    resident.says("I have never needed to")
+    assert resident.asked == "future_preference"
+
+
+def test_going_back_shows_the_previous_answer_and_changing_it_keeps_the_rest(
+    resident: Resident,
+) -> None:
+    resident.says(*TO_CHANNELS, "101", "done", "yes", "5")
+    resident.says("back")
+    assert resident.asked == "ease"
+    assert "Your answer was: 5 out of 5" in resident.heard
+    resident.says("back")
+    assert resident.asked == "preferred"
+    resident.says("no")
+    assert resident.recorded["preferred|call_101"] == "no"
+    assert resident.recorded["ease|call_101"] == 5
+    assert resident.asked == "satisfaction"
+
+
+def test_changing_the_channels_from_the_summary_drops_and_adds_follow_ups(
+    resident: Resident,
+) -> None:
+    resident.says(*TO_CHANNELS, "101 and the website")
+    resident.says("yes", "4", "4", "skip", "no", "2", "2", "skip", "skip")
+    finish_after_channels(resident)
+    assert resident.phase == "summary"
+    row = next(
+        line for line in resident.heard.splitlines() if "Ways you contacted the police" in line
+    )
+    resident.says(f"change {row.split('.')[0]}")
+    assert resident.asked == "channels"
+    resident.says("101 and email")
+    assert "ease|website" not in resident.recorded
+    assert resident.recorded["ease|call_101"] == 2
+    assert resident.asked == "preferred"
+    assert resident.state["at"][1] == "email_snt"
+    resident.says("yes", "5", "5", "skip")
+    assert resident.phase == "summary"
+    assert "emailing the Safer Neighbourhood Team: how easy: 5 out of 5" in resident.heard
+
+
+def test_stopping_halfway_keeps_the_answers_and_resuming_carries_on(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "101", "done", "yes")
+    resident.says("stop")
+    assert resident.events["status"] == "abandoned"
+    assert "kept" in resident.heard
+    resident.says("hello")
+    assert "continue" in resident.heard
+    resident.says("continue")
+    assert resident.events["status"] == "in_progress"
+    assert resident.asked == "ease"
+    assert resident.recorded["preferred|call_101"] == "yes"
+
+
+def test_saying_no_to_consent_keeps_nothing(resident: Resident) -> None:
+    resident.says("no thanks")
+    assert resident.events.get("discard") is True
+    assert "Nothing you sent has been kept" in resident.heard
+    assert resident.recorded == {}
+
+
+def test_a_tapped_channel_asks_for_others_until_done(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "Calling 101")
+    assert "Choose any others" in resident.heard
+    resident.says("Webchat")
+    assert resident.recorded["channels"] == ["webchat", "call_101"]
+    resident.says("done")
+    assert resident.asked == "preferred"
+
+
+def test_an_answer_not_understood_says_what_to_type(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "101", "done", "yes", "quite hard really")
+    assert resident.heard.startswith("Choose a number from 1 to 5")
+    assert "invalid" not in resident.heard.lower()
+    assert resident.asked == "ease"
+
+
+def test_three_misses_on_an_optional_question_offer_skip(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "calling 101", "maybe", "skip", "3", "3", "skip")
+    assert resident.asked == "district"
+    resident.says("blue", "green", "red")
+    assert "type skip" in resident.heard
+
+
+def test_skip_on_a_required_question_says_it_needs_an_answer(resident: Resident) -> None:
+    resident.says("yes", "skip")
+    assert "needs an answer" in resident.heard
+    assert resident.asked == "connection"
+
+
+def test_help_explains_the_words_that_work_and_asks_again(resident: Resident) -> None:
+    resident.says("yes", "help")
+    assert "back, to go to the previous question" in resident.heard
+    assert resident.asked == "connection"
+
+
+def test_restart_asks_first_then_clears_the_answers(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "restart")
+    assert "start again" in resident.heard
+    resident.says("no")
+    assert resident.asked == "channels"
+    resident.says("restart", "yes")
+    assert resident.asked == "connection"
+    assert resident.recorded == {}
+
+
+def test_progress_is_shown_with_each_question(resident: Resident) -> None:
+    resident.says("yes")
+    progress = resident.outcome.messages[-1]["progress"]
+    assert progress.startswith("Question 1 of about")
+
+
+def test_the_survey_says_when_it_opens_before_it_opens(survey: Survey) -> None:
+    early = Resident(survey, now=datetime(2026, 11, 1, tzinfo=UTC))
+    assert "opens on 23 November 2026" in early.heard
+    late = Resident(survey, now=datetime(2027, 1, 5, tzinfo=UTC))
+    assert "closed on 11 December 2026" in late.heard
+
+
+def test_ages_typed_as_numbers_fall_in_their_band(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "calling 101", "maybe", "skip", "3", "3", "skip")
+    resident.says("Watford", "I'm 67")
+    assert resident.recorded["age_band"] == "age_65_74"
+
+
+def test_the_state_is_plain_json(resident: Resident) -> None:
+    import json
+
+    resident.says(*TO_CHANNELS, "101", "done", "yes", "4")
+    assert json.loads(json.dumps(resident.state)) == resident.state

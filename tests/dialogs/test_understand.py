@@ -1,0 +1,101 @@
+"""Answers understood however residents type them."""
+
+import pytest
+
+from dialogs.schema import Survey
+from dialogs.understand import NotUnderstood, Understood, understand
+
+
+def read(survey: Survey, question_id: str, typed: str) -> object:
+    reading = understand(survey.question(question_id), typed)
+    return reading.value if isinstance(reading, Understood) else reading
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("I rang 101", ["call_101"]),
+        ("phoned them", ["call_101"]),
+        ("the website", ["website"]),
+        ("101 and the website", ["website", "call_101"]),
+        ("1, 3 and 5", ["website", "social_media", "email_snt"]),
+        ("2&4", ["webchat", "call_101"]),
+        ("all of them", ["website", "webchat", "social_media", "call_101", "email_snt",
+                         "home_visit", "station"]),
+        ("none of these", ["none"]),
+        ("webiste", ["website"]),
+        ("Calling 101", ["call_101"]),
+        ("online chat", ["webchat"]),
+        ("emailed the safer neighbourhood team", ["email_snt"]),
+        ("went to the front counter at the station", ["station"]),
+        ("a pcso came round to my house", ["home_visit"]),
+    ],
+)  # fmt: skip
+def test_channels_are_understood_in_residents_words(
+    survey: Survey, typed: str, expected: list[str]
+) -> None:
+    assert read(survey, "channels", typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("4", 4), ("four", 4), ("4/5", 4), ("4 out of 5", 4), ("a 4", 4), ("5 - Very easy", 5),
+     ("very easy", 5), ("Very difficult", 1), ("2 stars", 2)],
+)  # fmt: skip
+def test_ratings_are_understood(survey: Survey, typed: str, expected: int) -> None:
+    assert read(survey, "ease", typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["7", "0", "pretty good", "4 or 5"])
+def test_ratings_out_of_range_say_what_to_type(survey: Survey, typed: str) -> None:
+    reading = read(survey, "ease", typed)
+    assert isinstance(reading, NotUnderstood)
+    assert reading.message.startswith("Choose a number from 1 to 5")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("yeah", "yes"), ("Yep it was", "yes"), ("nope", "no"), ("nah", "no"),
+     ("not really", "no"), ("not sure", "maybe"), ("maybe", "maybe"), ("dunno", "maybe"),
+     ("Yes", "yes")],
+)  # fmt: skip
+def test_yes_no_and_maybe_are_understood(survey: Survey, typed: str, expected: str) -> None:
+    assert read(survey, "video_interest", typed) == expected
+
+
+def test_not_sure_is_not_an_answer_where_the_question_has_no_maybe(survey: Survey) -> None:
+    reading = read(survey, "preferred", "not sure")
+    assert isinstance(reading, NotUnderstood)
+    assert reading.message == "Type yes or no."
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("2", "work"), ("the second one", "work"), ("both", "both"),
+     ("I live and work here", "both"), ("I live here", "live"), ("the last one", "neither")],
+)  # fmt: skip
+def test_single_choices_by_number_ordinal_or_words(
+    survey: Survey, typed: str, expected: str
+) -> None:
+    assert read(survey, "connection", typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("St Albans", "st_albans"), ("hemel", "dacorum"), ("I live in Hitchin", "north_herts"),
+     ("watfrod", "watford"), ("prefer not to say", "prefer_not_to_say")],
+)  # fmt: skip
+def test_districts_by_name_town_or_typo(survey: Survey, typed: str, expected: str) -> None:
+    assert read(survey, "district", typed) == expected
+
+
+def test_none_with_other_channels_asks_to_choose_none_alone(survey: Survey) -> None:
+    reading = read(survey, "channels", "none and 101")
+    assert isinstance(reading, NotUnderstood)
+    assert "on its own" in reading.message
+
+
+def test_free_text_over_the_limit_says_how_long_it_may_be(survey: Survey) -> None:
+    reading = read(survey, "changes", "x" * 1600)
+    assert isinstance(reading, NotUnderstood)
+    assert "1,500 characters or fewer" in reading.message
