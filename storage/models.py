@@ -12,12 +12,43 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp column that is timezone-aware UTC on every database.
+
+    PostgreSQL keeps the zone; SQLite keeps none and would give back naive
+    datetimes. So values are converted to UTC on the way in (naive ones are
+    refused: their zone is unknown) and read back with UTC attached.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Refuse naive datetimes, store aware ones in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamps must be timezone-aware, got {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Give back an aware UTC datetime whatever the database returned."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class ResponseStatus(StrEnum):
@@ -47,14 +78,14 @@ class Response(SQLModel, table=True):
     flags: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     started_at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True),
+        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True),
     )
     updated_at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False),
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
     )
     completed_at: datetime | None = Field(
-        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True)
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
 
 
@@ -78,7 +109,7 @@ class Answer(SQLModel, table=True):
     raw: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     answered_at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False),
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
     )
 
 
@@ -98,7 +129,7 @@ class TranscriptLine(SQLModel, table=True):
     channel: str = Field(max_length=50)
     at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True),
+        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True),
     )
 
 
@@ -110,7 +141,7 @@ class ConversationState(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     updated_at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True),
+        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True),
     )
 
 
@@ -137,14 +168,14 @@ class ActivityLog(SQLModel, table=True):
     activity: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False),
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
     )
 
 
 sa.Index(
     "ux_activitylog_incoming",
-    ActivityLog.conversation_id,  # type: ignore[arg-type]
-    ActivityLog.activity_id,  # type: ignore[arg-type]
+    col(ActivityLog.conversation_id),
+    col(ActivityLog.activity_id),
     unique=True,
 )
 
@@ -166,11 +197,11 @@ class StaffUser(SQLModel, table=True):
     disabled: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = Field(
-        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=True)
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
     created_at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False),
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
     )
 
 
@@ -185,5 +216,5 @@ class AuditEntry(SQLModel, table=True):
     )
     at: datetime = Field(
         default_factory=utcnow,
-        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True),
+        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True),
     )

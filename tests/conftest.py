@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite.
+
+The database under test is SQLite, a fresh file for every test, unless the
+environment variable TEST_DATABASE_URL names another one (PostgreSQL). That
+database is migrated once per session and emptied before every test, so tests
+never see each other's rows either way.
+
+- `database_url`: the URL of an empty, migrated (or about to be) database.
+- `db`: that database, open; closed after the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.database import Database, normalise_url, open_database
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def server_database_url() -> str | None:
+    """TEST_DATABASE_URL, migrated to the latest schema; None when testing on SQLite."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return None
+    db = await open_database(normalise_url(url))
+    await db.close()
+    return normalise_url(url)
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path, server_database_url: str | None) -> str:
+    """The URL of an empty database for this test."""
+    if server_database_url is None:
+        return f"sqlite+aiosqlite:///{tmp_path / 'survey-bot.db'}"
+    await _empty_tables(server_database_url)
+    return server_database_url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The test's database, open and migrated."""
+    database = await open_database(database_url)
+    yield database
+    await database.close()
+
+
+async def _empty_tables(url: str) -> None:
+    """Delete every row of every table and restart the id counters: fast, unlike re-creating."""
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
