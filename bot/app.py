@@ -16,6 +16,7 @@ from botbuilder.integration.aiohttp import (
 
 from bot.conversation import Services
 from bot.handler import SurveyBot
+from bot.retention import daily_purge
 from bot.settings import Settings
 from dialogs.loader import load_survey
 from storage.database import open_database
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> web.Application:
     adapter.on_turn_error = _on_turn_error
     app[ADAPTER] = adapter
     app.cleanup_ctx.append(_database(survey))
+    app.cleanup_ctx.append(daily_purge(lambda app: app[SERVICES].db, settings))
     add_routes(app)
     return app
 

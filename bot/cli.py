@@ -155,3 +155,50 @@ async def _export(settings: Settings, fmt: str, status: str | None) -> str:
     if fmt == "csv":
         return exports.as_csv(codebook(survey), records)
     return exports.json_lines(records)
+
+
+@main.command()
+@click.argument("reference")
+@click.confirmation_option(prompt="Delete this response and its whole conversation for good?")
+def erase(reference: str) -> None:
+    """Delete a response by its reference code, with its transcript, state and chat log."""
+    from storage.errors import RecordNotFound
+
+    try:
+        asyncio.run(_erase(_settings(), reference))
+    except RecordNotFound as error:
+        raise click.ClickException(f"No response has the reference {reference}.") from error
+    click.echo(f"Deleted the response {reference} and everything about its conversation.")
+
+
+async def _erase(settings: Settings, reference: str) -> None:
+    from storage.database import open_database
+    from storage.retention import erase_by_reference
+
+    db = await open_database(settings.database_url)
+    try:
+        await erase_by_reference(db, reference=reference)
+    finally:
+        await db.close()
+
+
+@main.command()
+def purge() -> None:
+    """Delete transcripts and unfinished responses older than the settings allow."""
+    counts = asyncio.run(_purge(_settings()))
+    click.echo(
+        f"Deleted {counts.transcript_lines} transcript lines, {counts.activities} chat log "
+        f"entries, {counts.responses} unfinished responses and {counts.states} old "
+        "conversation states."
+    )
+
+
+async def _purge(settings: Settings) -> Any:
+    from bot.retention import purge_once
+    from storage.database import open_database
+
+    db = await open_database(settings.database_url)
+    try:
+        return await purge_once(db, settings)
+    finally:
+        await db.close()

@@ -34,6 +34,11 @@ COMMANDS = {
     "stop": ("stop", "quit", "exit", "cancel", "end", "stop the survey", "i want to stop"),
 }
 COMMAND_OF = {phrase: name for name, phrases in COMMANDS.items() for phrase in phrases}
+ERASE = (
+    "delete my answers", "delete my data", "delete my details", "erase my answers",
+    "remove my answers", "delete everything", "delete my response", "forget me",
+    "delete all my answers", "erase my data", "remove my data",
+)  # fmt: skip
 RESUME = ("continue", "resume", "carry on", "go on", "yes", "start", "keep going", "ok")
 GREETINGS = ("hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening")
 SUBMIT = (
@@ -135,6 +140,8 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
     said = normalise(incoming.text)
     # The survey's own words ("help", "stop") are commands, not cries for help: the help
     # reply itself says to call 999 in an emergency.
+    if said in ERASE:
+        return _erase(survey, outcome, incoming)
     category = None if said in COMMAND_OF else classify(incoming.text)
     if category is not None:
         outcome = _safety(survey, outcome, category)
@@ -170,7 +177,7 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
     state = outcome.state
     if category not in state["flags"]:
         state["flags"].append(category)
-    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part"):
+    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part", "erased"):
         outcome.events["flags"] = [category]
     reply = survey.safety[category].text
     outcome.say(render.text(render.fill(reply, survey, state["answers"])))
@@ -244,6 +251,10 @@ def _on_declined(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcom
     if normalise(incoming.text) in RESUME:
         outcome.state["phase"] = "consent"
         return outcome.say(_consent_message(survey))
+    if outcome.state["phase"] == "erased":
+        return outcome.say(
+            render.text("Your answers were deleted. If you want to take part again, type start.")
+        )
     return outcome.say(
         render.text(
             "You chose not to take part, so nothing you sent has been kept. "
@@ -556,6 +567,53 @@ def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
     )
 
 
+def _erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Ask before deleting everything the resident has sent."""
+    state = outcome.state
+    if state["phase"] != "confirm_erase":
+        state["before_erase"] = state["phase"]
+    state["phase"] = "confirm_erase"
+    return outcome.say(
+        {
+            "kind": "question",
+            "question": "erase",
+            "text": (
+                "Do you want us to delete your answers and this conversation? "
+                "This cannot be undone."
+            ),
+            "progress": "",
+            "hint": "Type yes to delete them, or no to keep them.",
+            "choices": [
+                render.choice("Yes, delete them", "yes"),
+                render.choice("No, keep them", "no"),
+            ],
+            "multiple": False,
+        }
+    )
+
+
+def _on_confirm_erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
+    """Yes deletes everything about this conversation; anything else carries on."""
+    state = outcome.state
+    reading = read_yes_no(_consent_question(survey), normalise(incoming.text))
+    state["phase"] = state.pop("before_erase", "asking")
+    if isinstance(reading, Understood) and reading.value == "yes":
+        erased = new_state(survey)
+        erased.update(phase="erased", seen=state["seen"])
+        outcome.state = erased
+        outcome.events["discard"] = True
+        return outcome.say(
+            render.text(
+                "Your answers and this conversation have been deleted. Thank you for your time. "
+                "If you want to take part again, type start."
+            )
+        )
+    outcome.say(render.text("Your answers have not been deleted."))
+    if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
+        return _repeat(survey, outcome)
+    return outcome
+
+
 # The summary
 
 
@@ -635,6 +693,8 @@ PHASES: dict[str, Handler] = {
     "confirm_restart": _on_confirm_restart,
     "stopped": _on_stopped,
     "done": _on_done,
+    "confirm_erase": _on_confirm_erase,
+    "erased": _on_declined,
 }
 COMMAND_HANDLERS: dict[str, Handler] = {
     "help": _help,

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+
 from bot.settings import Settings
 from tests.bot.conftest import Connector
 
@@ -43,14 +44,16 @@ FREE_TEXT_ANSWERS = [
 ]
 
 
-def message(conversation: str, text: str, service_url: str, channel: str) -> dict[str, Any]:
+def message(
+    conversation: str, text: str, service_url: str, channel: str, user: str = "resident-1"
+) -> dict[str, Any]:
     return {
         "type": "message",
         "id": uuid.uuid4().hex,
         "channelId": channel,
         "serviceUrl": service_url,
         "conversation": {"id": conversation},
-        "from": {"id": "resident-1", "name": "Resident"},
+        "from": {"id": user, "name": "Resident"},
         "recipient": {"id": "bot", "name": "Survey"},
         "text": text,
     }

@@ -42,7 +42,9 @@ class Resident:
         parts = []
         for message in self.outcome.messages:
             parts.append(message["text"])
-            parts += [f"{r['number']}. {r['question']}: {r['answer']}" for r in message.get("rows", [])]
+            parts += [
+                f"{r['number']}. {r['question']}: {r['answer']}" for r in message.get("rows", [])
+            ]
         return "\n".join(parts)
 
     @property
