@@ -139,3 +139,19 @@ async def test_health_check(client: Client) -> None:
     response = await client.get("/healthz")
     assert response.status == 200
     assert (await response.json())["status"] == "ok"
+
+
+async def test_a_resident_continues_where_they_were_after_the_server_restarts(
+    settings: Settings, connector: Connector
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from bot.app import create_app
+
+    async with TestClient(TestServer(create_app(settings))) as first:
+        for text in ("hi", "yes", "both", "101", "done"):
+            await say(first, connector, "comes-back", text)
+    assert "preferred way" in connector.texts("comes-back")[-1]
+    async with TestClient(TestServer(create_app(settings))) as second:
+        await say(second, connector, "comes-back", "yes")
+    assert "How easy was it to get in touch using calling 101?" in connector.texts("comes-back")[-1]
