@@ -1,0 +1,451 @@
+"""Remove personal details from residents' answers before staff read them.
+
+`redact` replaces each detail with a tag naming its kind, for example
+"call me on 07700 900123" becomes "call me on [phone]". Ordinary words, places,
+times, years and ages are left alone. Redacting twice changes nothing more.
+`found` lists the kinds of detail a text contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+EMAIL = "email"
+PHONE = "phone"
+POSTCODE = "postcode"
+NI_NUMBER = "ni-number"
+VEHICLE_REG = "vehicle-reg"
+CARD_NUMBER = "card-number"
+ADDRESS = "address"
+DATE_OF_BIRTH = "date-of-birth"
+NAME = "name"
+
+KINDS: tuple[str, ...] = (
+    EMAIL,
+    PHONE,
+    POSTCODE,
+    NI_NUMBER,
+    VEHICLE_REG,
+    CARD_NUMBER,
+    ADDRESS,
+    DATE_OF_BIRTH,
+    NAME,
+)
+
+_TAG = re.compile(r"\[(" + "|".join(re.escape(kind) for kind in KINDS) + r")\]")
+
+
+def _tag(kind: str) -> str:
+    """The placeholder that replaces a detail of `kind`."""
+    return f"[{kind}]"
+
+
+# ---------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------
+
+# Words that follow "I'm", "this is" or "call me" without being a name.
+_NOT_NAMES = frozenset(
+    """
+    a an the and or but so of on in at to for from with by about as into over under
+    here there this that these those it its is was be been being am are were
+    i im me my we our you your he she they them his her their who what when where
+    why how which not no yes yeah yep nope never just really very quite also still
+    now currently always only even too already again ever sometimes usually
+    happy unhappy sure unsure worried disabled deaf blind retired ok okay fine
+    good great glad afraid scared frightened sorry tired angry annoyed frustrated
+    disappointed concerned confused interested keen aware certain lucky grateful
+    thankful impressed shocked surprised appalled fed sick ill well better worse
+    pleased satisfied fussed bothered against for all both each every any some
+    aged over older old young elderly new local single married divorced widowed
+    unemployed employed self pensioner student carer mum dad mother father parent
+    grandparent nurse teacher victim resident female male woman man gay straight
+    trans autistic dyslexic vulnerable housebound online busy free available
+    back home out up down off late early away alone lonely stuck waiting
+    going getting looking trying calling writing doing using living working
+    emailing messaging ringing phoning asking replying answering hoping thinking
+    feeling wondering struggling coming leaving staying sat sitting stood
+    really totally completely absolutely definitely probably honestly actually
+    thanks thank hi hello hey please cheers regards bye goodbye sir madam
+    anytime tomorrow today tonight later asap soon after before if then
+    crazy mad silly stupid cynical sceptical skeptical paranoid biased naive
+    lazy picky fussy traditional nosy rubbish terrible awful important ridiculous
+    right wrong true false fair unfair same different other another one two three
+    british english scottish welsh irish european polish indian pakistani
+    bangladeshi chinese african caribbean asian black white mixed muslim christian
+    jewish hindu sikh buddhist catholic atheist lgbt lgbtq
+    monday tuesday wednesday thursday friday saturday sunday weekend
+    police officer pcso constable sergeant staff team website webchat video chat
+    done finished through sorted ready gone lost based registered able unable
+    partially hard fully part moving pregnant unwell recovering shielding vegan
+    someone somebody nobody everyone why because exactly typical pointless useless
+    brilliant excellent essential vital needed necessary madness nonsense poor bad
+    amazing fantastic wonderful nice lovely hopeless difficult easy impossible
+    simple sunny quiet cold hot wet windy dark light
+    """.split()
+)
+
+# Word endings that mark an adjective, participle or abstract noun, which a
+# capital after "I'm" or "this is" does not make a name ("I'm Disappointed").
+_WORD_ENDINGS = re.compile(
+    r"(?i:\w{3,}(?:ing|ied|ted|sed|ved|ked|ped|zed|hed|ous|ful|ness|ment|less)"
+    r"|\w{2,}(?:able|ible)|\w{4,}ive|\w{3,}ish)"
+)
+
+# Places a resident may name after "I'm" or "this is".
+_PLACES = frozenset(
+    """
+    hertfordshire herts watford stevenage hitchin hemel hempstead welwyn garden city
+    hatfield borehamwood cheshunt hertford letchworth royston bishops bishop's
+    stortford ware harpenden tring berkhamsted bushey radlett potters bar
+    sawbridgeworth baldock buntingford broxbourne hoddesdon rickmansworth abbots
+    kings langley st saint albans london luton england britain uk essex
+    bedfordshire buckinghamshire cambridgeshire
+    """.split()
+)
+
+
+def _is_name_word(word: str, *, strict: bool = False) -> bool:
+    """True unless `word` is a common word or a place.
+
+    `strict` also rejects words shaped like adjectives and participles; it is
+    used where nothing but a capital letter says a name is coming.
+    """
+    lowered = word.lower()
+    if lowered in _NOT_NAMES or lowered in _PLACES:
+        return False
+    return not (strict and _WORD_ENDINGS.fullmatch(word))
+
+
+# ---------------------------------------------------------------------------
+# One step per kind of detail
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """Find one kind of detail and replace what the check accepts.
+
+    `check` sees each match and returns the replacement text, which is the
+    match itself when the candidate turns out not to be a personal detail.
+    """
+
+    kind: str
+    pattern: re.Pattern[str]
+    check: Callable[[re.Match[str]], str]
+
+    def apply(self, text: str) -> str:
+        """Return `text` with this step's details replaced by tags."""
+        return self.pattern.sub(self.check, text)
+
+
+def _whole(kind: str) -> Callable[[re.Match[str]], str]:
+    """Replace the whole match with the tag."""
+    return lambda match: _tag(kind)
+
+
+def _after_prefix(kind: str) -> Callable[[re.Match[str]], str]:
+    """Keep the lead-in words (group "lead") and replace the rest with the tag."""
+    return lambda match: match.group("lead") + _tag(kind)
+
+
+# Email ----------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"\b[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    # Spelt out to dodge filters: "karen dot white at hotmail dot com".
+    r"|\b[A-Za-z0-9_+-]+(?:(?: dot |\.)[A-Za-z0-9_+-]+)* at "
+    r"(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|btinternet|sky|virginmedia"
+    r"|talktalk|aol|protonmail|proton)(?: dot |\.)(?:com|co(?: dot |\.)uk|net|org)\b",
+    re.IGNORECASE,
+)
+
+# Card numbers ------------------------------------------------------------------
+
+_CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d[ -]?){12,18}\d(?![ -]?\d)")
+
+
+def _luhn_valid(digits: str) -> bool:
+    """True when `digits` passes the Luhn checksum used by payment cards."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _check_card(match: re.Match[str]) -> str:
+    """Tag 13-19 digit runs that pass the card checksum."""
+    digits = re.sub(r"\D", "", match.group())
+    if 13 <= len(digits) <= 19 and _luhn_valid(digits):
+        return _tag(CARD_NUMBER)
+    return match.group()
+
+
+# Phone numbers --------------------------------------------------------------
+
+_UK_PHONE = re.compile(
+    r"(?<![\w+\[])"
+    r"(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?\(?|\(?0)"
+    r"\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}"
+    r"(?!\w)"
+)
+_INTERNATIONAL_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)(?!44)[1-9]\d{0,2}[\s.-]?\(?\d{1,5}\)?(?:[\s.-]?\(?\d{2,5}\)?){1,5}(?!\w)"
+)
+
+
+def _check_uk_phone(match: re.Match[str]) -> str:
+    """Tag landlines (01, 02) and mobiles (07) of 10-11 digits, in national or +44 form.
+
+    Freephone and service numbers (0800, 0808, 03...) belong to organisations,
+    such as the helplines the bot itself gives out, so they are left alone.
+    """
+    text = match.group()
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
+    if text.startswith(("+", "00")):
+        national = "0" + (digits[4:] if digits.startswith("0044") else digits[2:])
+    else:
+        national = digits
+    personal = national.startswith(("01", "02", "07"))
+    return _tag(PHONE) if personal and 10 <= len(national) <= 11 else text
+
+
+def _check_international_phone(match: re.Match[str]) -> str:
+    """Tag international numbers of 8-15 digits, country code included."""
+    digits = re.sub(r"\D", "", match.group())
+    return _tag(PHONE) if 8 <= len(digits) <= 15 else match.group()
+
+
+# National Insurance --------------------------------------------------------
+
+_NI_NUMBER = re.compile(r"\b[A-Z]{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[A-D]\b", re.IGNORECASE)
+# Without the final letter only when introduced as an NI number.
+_BARE_NI_NUMBER = re.compile(
+    r"(?P<lead>\b(?:ni|national insurance)(?: number| no\.?)?(?: is)?:? )"
+    r"[A-Z]{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}\b",
+    re.IGNORECASE,
+)
+
+# Postcodes ------------------------------------------------------------------
+
+# The inward part never uses C, I, K, M, O or V, which keeps "9am" out.
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b",
+    re.IGNORECASE,
+)
+
+# Vehicle registrations --------------------------------------------------
+
+_CURRENT_PLATE = r"[A-Z]{2}\d{2} ?[A-Z]{3}"
+_PREFIX_PLATE = r"[A-HJ-NP-Y]\d{1,3} ?[A-Z]{3}"
+_SUFFIX_PLATE = r"[A-Z]{3} ?\d{1,3}[A-Z]"
+_VEHICLE_REG = re.compile(
+    r"(?i:\b" + _CURRENT_PLATE + r"\b)"
+    # Older styles are too close to ordinary words in lower case ("m1 and"), so
+    # they need capitals or a word like "reg" in front.
+    r"|\b(?:" + _PREFIX_PLATE + "|" + _SUFFIX_PLATE + r")\b"
+    r"|(?<=\breg )(?i:" + _PREFIX_PLATE + "|" + _SUFFIX_PLATE + r")\b"
+    r"|(?<=\bplate )(?i:" + _PREFIX_PLATE + "|" + _SUFFIX_PLATE + r")\b"
+)
+
+# Road names followed by a shouted word ("M1 AND") and car models ("BMW 320D",
+# "A4 TDI") have the shape of older plates but are not plates.
+_PLATE_WORDS = frozenset(
+    "AND THE FOR ARE BUT NOT YOU ALL CAN HER WAS ONE OUR OUT DAY GET HAS HIM HIS HOW "
+    "MAN NEW NOW OLD SEE TWO WAY WHO BOY DID ITS LET PUT SAY SHE TOO USE "
+    "BMW AMG GTI TDI TSI CDI HDI DCI TFS VVT".split()
+)
+
+
+def _check_plate(match: re.Match[str]) -> str:
+    """Tag number plates, skipping road names and car model names."""
+    plate = match.group().replace(" ", "").upper()
+    if plate[:3] in _PLATE_WORDS or plate[-3:] in _PLATE_WORDS:
+        return match.group()
+    return _tag(VEHICLE_REG)
+
+
+# Dates of birth --------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?(?: of)? " + _MONTH + r",?(?: \d{4}| '?\d{2}\b)?"
+    r"|" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?,?(?: \d{4})?)"
+)
+# Only dates introduced as a birth date: "on 12 May I called" is left alone.
+_DATE_OF_BIRTH = re.compile(
+    r"(?P<lead>\b(?:born(?: on)?|d\.?o\.?b\.?|date of birth|birth ?date|birthday)"
+    r"(?: is| was)?\s*[:=-]?\s*)" + _DATE,
+    re.IGNORECASE,
+)
+
+# Addresses ------------------------------------------------------------------
+
+_STRONG_STREETS = (
+    "road rd street st lane ln avenue ave close crescent cres gardens gdns grove "
+    "terrace mews square sq"
+).split()
+_WEAK_STREETS = (
+    "drive dr way court ct place pl hill park rise walk row green view parade vale "
+    "wharf end croft meadow meadows fields chase approach boulevard mount"
+).split()
+_STREET = "(?:" + "|".join(_STRONG_STREETS + _WEAK_STREETS) + ")"
+# Words that cannot be part of a street name: they turn "3 times on the road"
+# or "2 hours in the lane" into a sentence rather than an address.
+_NOT_STREET_WORDS = (
+    "the a an of on in at to for and or but my our your his her their it is was be "
+    "i we you he she they times time hours hour hrs mins minutes days day weeks week "
+    "months month years year people police officers officer cars car calls miles mile "
+    "more less other different same kids sons daughters children burglaries crimes "
+    "percent pounds quid"
+).split()
+_STREET_WORD = r"(?!(?:" + "|".join(_NOT_STREET_WORDS) + r")\b)[A-Za-z][A-Za-z'-]*"
+
+_ADDRESS = re.compile(
+    r"\b(?:(?:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?"
+    r"\d{1,4}[a-z]?,?\s+"
+    r"(?P<street>(?:" + _STREET_WORD + r"\s+){1,3}|the\s+)"
+    r"(?P<kind>" + _STREET + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _check_address(match: re.Match[str]) -> str:
+    """Tag street addresses; weak street words need capitals ("31 Park Drive")."""
+    kind = match.group("kind").lower()
+    if kind in _STRONG_STREETS:
+        return _tag(ADDRESS)
+    words = [*match.group("street").split(), match.group("kind")]
+    if all(word[0].isupper() for word in words):
+        return _tag(ADDRESS)
+    return match.group()
+
+
+# Names ----------------------------------------------------------------------
+
+# Phone keyboards type a curly apostrophe (U+2019) in "I'm" and "O'Brien".
+_APOSTROPHE = "['\u2019]"
+_TITLE_WORD = r"[A-Z][A-Za-z]*(?:(?:" + _APOSTROPHE + r"|-)[A-Za-z]+)?"
+_ANY_WORD = r"[A-Za-z]+(?:(?:" + _APOSTROPHE + r"|-)[A-Za-z]+)?"
+
+# Lead-ins after which the next word is a name even in lower case.
+_CLEAR_LEAD = (
+    r"(?i:\bmy name(?: is|" + _APOSTROPHE + r"s|s)|\bname(?: is|" + _APOSTROPHE + r"s| was)"
+    r"|\b(?:i" + _APOSTROPHE + r"?m|i am) called"
+    r"|\b(?:they|people|everyone|friends) call me|\bcall me|\bknown as)"
+)
+# Lead-ins that only introduce a name when it is capitalised.
+_WEAK_LEAD = r"(?i:\bi" + _APOSTROPHE + r"?m|\bi am|\bthis is|\bit" + _APOSTROPHE + r"?s)"
+
+_CLEAR_NAME = re.compile(
+    r"(?P<lead>" + _CLEAR_LEAD + r"\s+)"
+    r"(?P<name>" + _ANY_WORD + r"(?:\s+" + _ANY_WORD + r"){0,2})"
+)
+_WEAK_NAME = re.compile(
+    r"(?P<lead>" + _WEAK_LEAD + r"\s+)"
+    r"(?P<name>" + _TITLE_WORD + r"(?:\s+" + _TITLE_WORD + r"){0,2})"
+)
+
+
+def _name_length(words: list[str], *, strict_first: bool) -> int:
+    """How many of the leading `words` form a name (0 when the first is not one).
+
+    A capitalised surname is trusted ("Sarah Manning"); a lower-case one must
+    not look like an ordinary word ("john waiting for 101").
+    """
+    count = 0
+    for word in words:
+        strict = strict_first if count == 0 else word.islower()
+        if not _is_name_word(word, strict=strict):
+            break
+        count += 1
+    return count
+
+
+_HERE = re.compile(r"\s*here\b", re.IGNORECASE)
+
+
+def _replace_name(match: re.Match[str], *, strict: bool, here_only: bool = False) -> str:
+    """Swap the name words at the start of the match for the tag, keep the rest."""
+    words = match.group("name").split()
+    count = _name_length(words, strict_first=strict)
+    if count == 0:
+        return match.group()
+    rest = match.group("name").split(None, count)[count:]
+    tail = rest[0] if rest else ""
+    # "it's Priya here": "it's" is too common alone, so "here" must follow.
+    after = tail or match.string[match.end("name") :]
+    if here_only and not _HERE.match(after):
+        return match.group()
+    return match.group("lead") + _tag(NAME) + (" " + tail if tail else "")
+
+
+def _check_clear_name(match: re.Match[str]) -> str:
+    """Tag the name after a clear lead-in such as "my name is"."""
+    return _replace_name(match, strict=False)
+
+
+def _check_weak_name(match: re.Match[str]) -> str:
+    """Tag a capitalised name after "I'm", "this is" or "it's ... here"."""
+    first = match.group("name").split()[0]
+    # Shouted words ("I'm OK", "I AM VERY UNHAPPY") are not names here.
+    if first.isupper() and len(first) > 1:
+        return match.group()
+    lead = match.group("lead").strip().lower()
+    return _replace_name(match, strict=True, here_only=lead.startswith("it"))
+
+
+# ---------------------------------------------------------------------------
+# Pipeline
+# ---------------------------------------------------------------------------
+
+# Order matters: card numbers before phone numbers (a card contains phone-like
+# runs), dates of birth before phone numbers ("01-02-1970"), and names last so
+# that "call me on 07700 900123" has already lost its number.
+STEPS: tuple[Step, ...] = (
+    Step(EMAIL, _EMAIL, _whole(EMAIL)),
+    Step(DATE_OF_BIRTH, _DATE_OF_BIRTH, _after_prefix(DATE_OF_BIRTH)),
+    Step(CARD_NUMBER, _CARD, _check_card),
+    Step(PHONE, _UK_PHONE, _check_uk_phone),
+    Step(PHONE, _INTERNATIONAL_PHONE, _check_international_phone),
+    Step(NI_NUMBER, _NI_NUMBER, _whole(NI_NUMBER)),
+    Step(NI_NUMBER, _BARE_NI_NUMBER, _after_prefix(NI_NUMBER)),
+    Step(POSTCODE, _POSTCODE, _whole(POSTCODE)),
+    Step(VEHICLE_REG, _VEHICLE_REG, _check_plate),
+    Step(ADDRESS, _ADDRESS, _check_address),
+    Step(NAME, _CLEAR_NAME, _check_clear_name),
+    Step(NAME, _WEAK_NAME, _check_weak_name),
+)
+
+
+def redact(text: str) -> str:
+    """Return `text` with each personal detail replaced by a tag such as "[phone]"."""
+    for step in STEPS:
+        text = step.apply(text)
+    return text
+
+
+def found(text: str) -> list[str]:
+    """Kinds of personal detail in `text`, one entry per detail, in reading order.
+
+    Tags already present in `text` are not counted again.
+    """
+    before = Counter(_TAG.findall(text))
+    kinds = []
+    for kind in _TAG.findall(redact(text)):
+        if before[kind]:
+            before[kind] -= 1
+        else:
+            kinds.append(kind)
+    return kinds

@@ -1,0 +1,255 @@
+"""Measure redaction against labelled examples, plus one-behaviour tests.
+
+Each example pairs a resident's text with the text staff should see. The
+share of personal details removed counts every tag in the expected texts and
+how many of them the redacted text also has; the target is 98%. Examples with
+nothing personal in them must come back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dialogs.redact import KINDS, found, redact
+
+DATA = Path(__file__).parent.parent / "data" / "redaction_examples.tsv"
+TAG = re.compile(r"\[(" + "|".join(re.escape(kind) for kind in KINDS) + r")\]")
+MIN_SHARE_REMOVED = 0.98
+MIN_EXAMPLES = 120
+MIN_UNCHANGED = 30
+MIN_PER_KIND = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    """A resident's text, what staff should see, and what redaction gave."""
+
+    text: str
+    expected: str
+    got: str
+
+    @property
+    def expected_tags(self) -> Counter[str]:
+        """Tags the expected text holds, by kind."""
+        return Counter(TAG.findall(self.expected))
+
+    @property
+    def removed(self) -> Counter[str]:
+        """Expected tags that the redacted text also holds, by kind."""
+        return self.expected_tags & Counter(TAG.findall(self.got))
+
+    @property
+    def extra(self) -> Counter[str]:
+        """Tags in the redacted text that were not expected, by kind."""
+        return Counter(TAG.findall(self.got)) - self.expected_tags
+
+    @property
+    def unchanged(self) -> bool:
+        """True for examples with nothing personal in them."""
+        return self.text == self.expected
+
+
+def _read_examples() -> Iterator[tuple[str, str]]:
+    """(text, expected) pairs from the labelled examples."""
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            yield row["text"], row["expected"]
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    """Every labelled example, redacted."""
+    return [Example(text, expected, redact(text)) for text, expected in _read_examples()]
+
+
+def _share_removed(examples: list[Example]) -> float:
+    """Share of expected personal details that redaction removed."""
+    expected = sum(sum(e.expected_tags.values()) for e in examples)
+    removed = sum(sum(e.removed.values()) for e in examples)
+    return removed / expected
+
+
+def _table(examples: list[Example]) -> str:
+    """The measured figures, one line per kind of detail."""
+    expected: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    extra: Counter[str] = Counter()
+    for example in examples:
+        expected += example.expected_tags
+        removed += example.removed
+        extra += example.extra
+    plain = [e for e in examples if e.unchanged]
+    exact = sum(e.got == e.expected for e in examples)
+    lines = [
+        f"redaction on {len(examples)} examples: {exact} exactly as expected",
+        f"{'kind':<16}{'expected':>9}{'removed':>9}{'unexpected tags':>17}",
+    ]
+    lines += [f"{kind:<16}{expected[kind]:>9}{removed[kind]:>9}{extra[kind]:>17}" for kind in KINDS]
+    lines.append(f"share of personal details removed: {_share_removed(examples):.1%}")
+    changed = sum(e.got != e.text for e in plain)
+    lines.append(f"examples with nothing personal: {len(plain)}, changed: {changed}")
+    return "\n".join(lines)
+
+
+def test_prints_the_measured_figures(
+    examples: list[Example], capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = _table(examples)
+    with capsys.disabled():
+        print("\n" + table)
+    assert "share of personal details removed" in table
+
+
+def test_the_examples_cover_every_kind_several_times(examples: list[Example]) -> None:
+    totals: Counter[str] = Counter()
+    for example in examples:
+        totals += example.expected_tags
+    thin = {kind: totals[kind] for kind in KINDS if totals[kind] < MIN_PER_KIND}
+    assert not thin
+    assert len(examples) >= MIN_EXAMPLES
+    assert sum(e.unchanged for e in examples) >= MIN_UNCHANGED
+
+
+def test_at_least_98_percent_of_personal_details_are_removed(examples: list[Example]) -> None:
+    missed = [(e.text, e.got) for e in examples if e.removed != e.expected_tags]
+    assert _share_removed(examples) >= MIN_SHARE_REMOVED, missed
+
+
+def test_text_without_personal_details_is_unchanged(examples: list[Example]) -> None:
+    changed = [(e.text, e.got) for e in examples if e.unchanged and e.got != e.text]
+    assert not changed
+
+
+def test_redacting_twice_changes_nothing_more(examples: list[Example]) -> None:
+    assert [redact(e.got) for e in examples] == [e.got for e in examples]
+
+
+# One behaviour each ----------------------------------------------------------
+
+
+def test_email_is_tagged() -> None:
+    assert redact("email me at d.patel@btinternet.com") == "email me at [email]"
+
+
+def test_spelt_out_email_is_tagged() -> None:
+    assert redact("karen dot white at hotmail dot com") == "[email]"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["07700 900123", "07700-900-123", "+44 7700 900123", "(01923) 960 456", "020 7946 0018"],
+)
+def test_uk_phone_numbers_are_tagged(number: str) -> None:
+    assert redact(f"ring me on {number} please") == "ring me on [phone] please"
+
+
+def test_international_phone_number_is_tagged() -> None:
+    assert redact("my sister is on +353 87 123 4567") == "my sister is on [phone]"
+
+
+def test_helpline_and_short_numbers_are_kept() -> None:
+    text = "I called 101, then 999, then the helpline on 0808 2000 247"
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("postcode", ["al1 3ab", "WD17 1DS", "SG12 9HX", "sg61ab"])
+def test_postcodes_are_tagged_in_any_case_with_or_without_the_space(postcode: str) -> None:
+    assert redact(f"I live in {postcode}") == "I live in [postcode]"
+
+
+def test_times_are_not_postcodes() -> None:
+    assert redact("I waited from 9am to 11am") == "I waited from 9am to 11am"
+
+
+def test_ni_number_is_tagged() -> None:
+    assert redact("my NI number is QQ 12 34 56 C") == "my NI number is [ni-number]"
+
+
+def test_ni_number_without_its_final_letter_is_tagged_after_ni() -> None:
+    assert redact("national insurance number is QQ123456") == (
+        "national insurance number is [ni-number]"
+    )
+
+
+@pytest.mark.parametrize("plate", ["AB12 CDE", "ab12cde", "P123 ABC"])
+def test_vehicle_registrations_are_tagged(plate: str) -> None:
+    assert redact(f"the car was {plate}") == "the car was [vehicle-reg]"
+
+
+def test_road_names_are_not_vehicle_registrations() -> None:
+    assert redact("the A1 near Hatfield and the M25") == "the A1 near Hatfield and the M25"
+
+
+def test_card_number_is_tagged_when_the_checksum_passes() -> None:
+    assert redact("card 4111 1111 1111 1111 was cloned") == "card [card-number] was cloned"
+
+
+def test_long_number_failing_the_checksum_is_not_a_card() -> None:
+    assert redact("order 4111 1111 1111 1112") == "order 4111 1111 1111 1112"
+
+
+def test_street_address_is_tagged() -> None:
+    assert redact("flat 3, 45 london road") == "[address]"
+
+
+def test_durations_are_not_addresses() -> None:
+    text = "I called 3 times in 2 weeks and waited 40 minutes on the road"
+    assert redact(text) == text
+
+
+def test_date_of_birth_is_tagged() -> None:
+    assert redact("my dob is 1 March 1990") == "my dob is [date-of-birth]"
+
+
+def test_dates_not_about_birth_are_kept() -> None:
+    text = "on 12 May I called, and last March I emailed"
+    assert redact(text) == text
+
+
+def test_name_after_my_name_is_is_tagged() -> None:
+    assert redact("my name is John Smith") == "my name is [name]"
+
+
+def test_lower_case_name_after_a_clear_lead_in_is_tagged() -> None:
+    assert redact("im called sam") == "im called [name]"
+
+
+def test_place_after_a_name_is_kept() -> None:
+    assert redact("this is Dave from Hitchin") == "this is [name] from Hitchin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm happy with 101",
+        "I'm not sure",
+        "I'm a pensioner",
+        "I'm 67",
+        "I'm Disappointed with the website",
+        "I'm from Stevenage",
+        "this is a good idea",
+        "call me old fashioned",
+    ],
+)
+def test_ordinary_words_after_a_lead_in_are_not_names(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_found_lists_the_kinds_in_reading_order() -> None:
+    text = "I'm Sarah, ring 07700 900123 or email s.j@gmail.com"
+    assert found(text) == ["name", "phone", "email"]
+
+
+def test_found_ignores_tags_already_present() -> None:
+    assert found("[phone] or 07700 900123") == ["phone"]
+
+
+def test_found_is_empty_without_personal_details() -> None:
+    assert found("the front counter in Watford is never open") == []
