@@ -45,7 +45,12 @@ class Connector:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings for a test app on the test's database."""
-    return Settings(environment="test", database_url=database_url)
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        session_secret="test-session-secret-of-forty-characters!",
+        resident_hash_key="test-resident-hash-key-of-forty-characters",
+    )
 
 
 @pytest.fixture

@@ -99,6 +99,21 @@ async def test_personal_details_are_redacted_before_they_are_stored(
     assert not any("07700 900123" in line or "jo@example.com" in line for line in lines)
 
 
+async def test_exports_carry_only_the_redacted_text(
+    client: Client, connector: Connector, settings: Settings
+) -> None:
+    answers = ["hi", "yes", "both", "101", "done", "yes", "4", "4"]
+    for text in answers:
+        await say(client, connector, "exported", text)
+    await say(client, connector, "exported", "my name is Sarah Jones, ring 01923 472000")
+    for fmt in ("json", "csv"):
+        code, output = await survey_bot(settings, "export", "--format", fmt)
+        assert code == 0, output
+        assert "01923" not in output
+        assert "Sarah" not in output
+        assert "[phone]" in output
+
+
 async def test_purging_deletes_old_transcripts_and_unfinished_responses_but_keeps_answers(
     client: Client, connector: Connector, db: Database
 ) -> None:
