@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from dialogs.redact import redact
-
 from bot import channels
 from bot.settings import Settings
 from dialogs import engine
+from dialogs.redact import redact
 from dialogs.schema import Survey
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
