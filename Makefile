@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 # The web chat bundle and the browser-test helpers come from npm (package-lock.json pins them).
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $(NODE_STAMP)
+	mkdir -p node_modules && touch $(NODE_STAMP)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 browser:
