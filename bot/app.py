@@ -14,9 +14,14 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 
+from bot.auth import process_authenticated
+from bot.codebook import codebook
 from bot.conversation import Services
+from bot.delivery import CHANNEL_TOKENS, DeliveringAdapter, channel_client
 from bot.handler import SurveyBot
 from bot.retention import daily_purge
+from bot.review import DATABASE as REVIEW_DATABASE
+from bot.review import ReviewConfig, create_review_app
 from bot.settings import Settings
 from dialogs.loader import load_survey
 from storage.database import open_database
@@ -37,9 +42,7 @@ class _AdapterConfig:
         self.APP_PASSWORD = settings.app_password
         self.APP_TYPE = settings.app_type
         self.APP_TENANTID = settings.app_tenant_id
-        if settings.openid_metadata_url:
-            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
-            self.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = settings.openid_metadata_url
+        # Tokens are checked by bot.auth, not botbuilder, so no metadata address is passed here.
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -47,12 +50,15 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[SETTINGS] = settings
     survey = load_survey(settings.survey_file)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
+    adapter = DeliveringAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))
     adapter.on_turn_error = _on_turn_error
     app[ADAPTER] = adapter
+    app.cleanup_ctx.append(channel_client(settings, adapter))
     app.cleanup_ctx.append(_database(survey))
     app.cleanup_ctx.append(daily_purge(lambda app: app[SERVICES].db, settings))
     add_routes(app)
+    review = create_review_app(ReviewConfig.from_settings(settings), codebook(survey))
+    app.add_subapp("/review", review)
     return app
 
 
@@ -63,6 +69,7 @@ def _database(survey: Any) -> Any:
         db = await open_database(settings.database_url, migrate=True)
         services = Services(settings=settings, survey=survey, db=db)
         app[SERVICES] = services
+        app[REVIEW_DATABASE] = db
         app[BOT] = SurveyBot(services)
         yield
         await db.close()
@@ -78,6 +85,9 @@ def add_routes(app: web.Application) -> None:
 
 async def messages(request: web.Request) -> web.StreamResponse:
     """Activities from Azure Bot Service channels (and the Emulator)."""
+    if request.app[SETTINGS].auth_enabled:
+        tokens = request.app[CHANNEL_TOKENS]
+        return await process_authenticated(request, request.app[ADAPTER], request.app[BOT], tokens)
     response = await request.app[ADAPTER].process(request, request.app[BOT])
     return response if response is not None else web.Response(status=201)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 BUTTON_CHANNELS = frozenset({"webchat", "directline", "emulator", "telegram", "msteams", "test"})
 MESSENGER = "facebook"
+# Channels that show "typing…" while the bot works on a reply.
+TYPING_CHANNELS = frozenset({"webchat", "directline", "emulator", "telegram", "msteams", MESSENGER})
 MESSENGER_MAX_REPLIES = 13
 MESSENGER_MAX_TITLE = 20
 MESSENGER_MAX_TEXT = 2000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import sys
 import uuid
@@ -30,21 +31,44 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=3978, show_default=True, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--allow-anonymous",
+    is_flag=True,
+    help="Listen beyond this machine even though MicrosoftAppId is empty (no tokens checked).",
+)
+def serve(host: str, port: int, allow_anonymous: bool) -> None:
     """Serve the bot, the web chat and the staff site (migrations are applied first)."""
     from bot.app import create_app
 
     settings = _settings()
+    if not settings.auth_enabled and not allow_anonymous and not _loopback(host):
+        raise click.ClickException(
+            f"Refusing to listen on {host}: MicrosoftAppId is empty, so /api/messages would "
+            "take activities from anyone, unchecked. Set MicrosoftAppId (and "
+            "MicrosoftAppPassword) to require Azure Bot Service tokens, listen on 127.0.0.1, "
+            "or pass --allow-anonymous if something in front of this server checks callers."
+        )
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     app = create_app(settings)
     base = f"http://{host}:{port}"
     click.echo(f"survey-bot is serving the survey from {settings.survey_file}")
-    click.echo(f"  Database:            {_safe_url(settings.database_url)}")
-    click.echo(f"  Bot Framework:       {base}/api/messages")
-    click.echo(f"  Health check:        {base}/healthz")
+    click.echo(f"  Database:             {_safe_url(settings.database_url)}")
+    click.echo(f"  Bot Framework:        {base}/api/messages")
+    click.echo(f"  Health check:         {base}/healthz")
+    click.echo(f"  Staff review site:    {base}/review/")
     web.run_app(app, host=host, port=port, print=None, access_log=None)
+
+
+def _loopback(host: str) -> bool:
+    """Whether an address only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _safe_url(url: str) -> str:
@@ -117,44 +141,174 @@ def _show(activities: list[dict[str, Any]]) -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "xlsx", "sav"]),
+    default="json",
+    show_default=True,
+    help="json: JSON lines with everything; csv, xlsx (Excel), sav (SPSS): a column per question.",
 )
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write; standard output if not given.",
 )
+@click.option("--survey", help="Survey id, or all. Default: the survey the bot asks.")
 @click.option(
     "--status",
     type=click.Choice(["completed", "in_progress", "abandoned"]),
     help="Only responses with this status.",
 )
-def export(fmt: str, output: Path | None, status: str | None) -> None:
-    """Export responses: JSON lines (everything, typed) or CSV (a column per question)."""
-    text = asyncio.run(_export(_settings(), fmt, status))
+@click.option("--since", metavar="YYYY-MM-DD", help="Only responses started on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only responses started on or before this day.")
+@click.option("--channel", help="Only responses that came through this channel, such as webchat.")
+@click.option(
+    "--flagged", type=click.Choice(["yes", "no"]), help="Only responses flagged (or not)."
+)
+@click.option("--search", help="Only responses with these words in one of their answers.")
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="QUESTION=OPTION",
+    help="Only responses that chose this answer, such as district=watford or "
+    "channels=call_101. Give it more than once to combine.",
+)
+def export(fmt: str, output: Path | None, answers: tuple[str, ...], **filters: str | None) -> None:
+    """Export responses, with the same filters as the staff site."""
+    query = {name: value for name, value in filters.items() if value}
+    if filters.get("search"):
+        query["q"] = str(filters["search"])
+    for answer in answers:
+        question, sep, option = answer.partition("=")
+        if not sep:
+            raise click.BadParameter(
+                "use QUESTION=OPTION, such as district=watford", param_hint="--answer"
+            )
+        query[question.strip()] = option.strip()
+    binary = fmt in ("xlsx", "sav")
+    if output is None and binary and sys.stdout.isatty():
+        raise click.UsageError(f"A {fmt} file cannot be shown here: give --output FILE.")
+    body = asyncio.run(_export(_settings(), fmt, query))
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(body)
         click.echo(f"Wrote {output}", err=True)
 
 
-async def _export(settings: Settings, fmt: str, status: str | None) -> str:
+async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     from bot.codebook import codebook
     from bot.review import exports
+    from bot.review.config import Questions
+    from bot.review.filters import FilterError, parse
     from dialogs.loader import load_survey
+    from storage import audit
     from storage.database import open_database
-    from storage.queries import list_responses
+    from storage.results import find_responses
 
-    survey = load_survey(settings.survey_file)
+    book = codebook(load_survey(settings.survey_file))
+    try:
+        chosen = parse(query, Questions(book))
+    except FilterError as error:
+        raise click.UsageError(str(error)) from error
     db = await open_database(settings.database_url)
     try:
-        records = await list_responses(db, survey_id=survey.id, status=status)
+        records = await find_responses(db, filters=chosen.filters, newest_first=False)
+        await audit.record(
+            db,
+            staff_email="(command line)",
+            action="export",
+            detail={"format": fmt, "filters": chosen.describe(), "responses": len(records)},
+        )
     finally:
         await db.close()
     if fmt == "csv":
-        return exports.as_csv(codebook(survey), records)
-    return exports.json_lines(records)
+        return exports.as_csv(book, records).encode()
+    if fmt == "xlsx":
+        return exports.as_xlsx(book, records)
+    if fmt == "sav":
+        return exports.as_sav(book, records)
+    return exports.json_lines(records).encode()
+
+
+@main.group()
+def staff() -> None:
+    """Accounts for the staff review site (at /review)."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "admin"]),
+    default="reviewer",
+    show_default=True,
+    help="reviewer: read and export responses; admin: also read the audit log.",
+)
+@click.password_option(help="The password (asked for if not given; at least 12 characters).")
+def staff_add(email: str, role: str, password: str) -> None:
+    """Add a staff account that can log in to the review site."""
+    from bot.review.passwords import WeakPassword, check_strength, hash_password
+    from storage.staff import StaffExists, create_staff
+
+    if "@" not in email:
+        raise click.BadParameter("give an email address", param_hint="EMAIL")
+    try:
+        check_strength(password, email=email)
+    except WeakPassword as error:
+        raise click.ClickException(str(error)) from error
+
+    async def add(db: Any) -> None:
+        await create_staff(db, email=email, password_hash=hash_password(password), role=role)
+
+    try:
+        asyncio.run(_with_database(_settings(), add))
+    except StaffExists as error:
+        raise click.ClickException(f"There is already an account for {email.lower()}.") from error
+    click.echo(f"Added {email.lower()} as {role}. They can log in at /review/login.")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """List the staff accounts."""
+    from storage.staff import is_locked, list_staff
+
+    users = asyncio.run(_with_database(_settings(), list_staff))
+    if not users:
+        click.echo("No staff accounts yet. Add one with: survey-bot staff add EMAIL --role admin")
+    for user in users:
+        state = "disabled" if user.disabled else "locked" if is_locked(user) else "active"
+        click.echo(f"{user.email}\t{user.role}\t{state}\tadded {user.created_at:%Y-%m-%d}")
+
+
+@staff.command("disable")
+@click.argument("email")
+def staff_disable(email: str) -> None:
+    """Stop an account logging in; it is logged out at once. Its audit entries stay."""
+    from storage.errors import RecordNotFound
+    from storage.staff import disable_staff
+
+    async def disable(db: Any) -> None:
+        await disable_staff(db, email=email)
+
+    try:
+        asyncio.run(_with_database(_settings(), disable))
+    except RecordNotFound as error:
+        raise click.ClickException(f"There is no account for {email.lower()}.") from error
+    click.echo(f"Disabled {email.lower()}.")
+
+
+async def _with_database(settings: Settings, work: Any) -> Any:
+    """Open the database, do the work, close it."""
+    from storage.database import open_database
+
+    db = await open_database(settings.database_url)
+    try:
+        return await work(db)
+    finally:
+        await db.close()
 
 
 @main.command()

@@ -7,12 +7,17 @@ to its successor SDK touches them alone.
 from __future__ import annotations
 
 import logging
+import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot import channels
 from bot.conversation import Arrival, Services, run_turn
+from bot.delivery import DeliveryError
+from storage.turns import activities_since
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +33,93 @@ class SurveyBot(Bot):
         arrival = arrival_from(context.activity)
         if arrival is None:
             return
-        replies = await run_turn(self.services, arrival)
-        if replies:
+        if arrival.welcome:
+            await self._send(context, arrival, await run_turn(self.services, arrival))
+            return
+        if arrival.channel in channels.TYPING_CHANNELS:
+            await context.send_activity(Activity(type=ActivityTypes.typing))
+        replies: list[dict[str, Any]] = []
+        if await self._undelivered(arrival):
+            # The resident never saw our last replies: show them before reading anything new.
+            replies = await self._last_replies(arrival)
+        elif not readable(context.activity):
+            last = (await self._last_replies(arrival))[-1:]
+            replies = [{"type": "message", "text": TYPED_ONLY, "textFormat": "plain"}, *last]
+            replies = _readdressed(replies, arrival) if last else []
+        if not replies:
+            replies = await run_turn(self.services, arrival)
+        await self._send(context, arrival, replies)
+
+    async def _send(
+        self, context: TurnContext, arrival: Arrival, replies: list[dict[str, Any]]
+    ) -> None:
+        """Send the replies; if the channel will not take them, remember to show them later."""
+        if not replies:
+            return
+        key = undelivered_key(arrival)
+        try:
             await context.send_activities([Activity().deserialize(a) for a in replies])
+        except DeliveryError as error:
+            log.warning("replies in %s not delivered: %s", arrival.conversation_id, error)
+            await self.services.states.write({key: {"since": datetime.now(UTC).isoformat()}})
+            return
+        if not arrival.welcome:
+            await self.services.states.delete([key])
+
+    async def _undelivered(self, arrival: Arrival) -> bool:
+        """Whether the last replies in this conversation failed to reach the resident."""
+        key = undelivered_key(arrival)
+        return key in await self.services.states.read([key])
+
+    async def _last_replies(self, arrival: Arrival) -> list[dict[str, Any]]:
+        """The replies of the conversation's last turn, addressed to this message."""
+        logged, _ = await activities_since(
+            self.services.db, conversation_id=arrival.conversation_id, watermark=0
+        )
+        last: list[dict[str, Any]] = []
+        for activity in reversed(logged):
+            if not activity.get("replyToId"):
+                break
+            last.insert(0, activity)
+        return _readdressed(last, arrival)
+
+
+TYPED_ONLY = (
+    "Sorry, I can only read typed answers, not pictures, stickers, voice notes, locations or "
+    "emoji. Please type your answer."
+)
+
+
+def undelivered_key(arrival: Arrival) -> str:
+    """Where a conversation's failed delivery is remembered until the resident writes again."""
+    return f"{arrival.channel}/undelivered/{arrival.conversation_id}"
+
+
+def _readdressed(replies: list[dict[str, Any]], arrival: Arrival) -> list[dict[str, Any]]:
+    """Earlier replies (or new ones) sent again in reply to this message."""
+    if not replies:
+        return []
+    incoming = arrival.activity or {}
+    base = {k: v for k, v in replies[-1].items() if k in ADDRESS}
+    if incoming.get("id"):
+        base["replyToId"] = incoming["id"]
+    body_keys = ("type", "text", "textFormat", "suggestedActions", "attachments")
+    return [{**{k: r[k] for k in body_keys if k in r}, **base} for r in replies]
+
+
+ADDRESS = ("from", "recipient", "conversation", "channelId", "serviceUrl")
+
+
+def readable(activity: Activity) -> bool:
+    """Whether a message has words or a tapped button the survey can read."""
+    text = message_text(activity).strip()
+    if not text:
+        return False
+    # Emoji alone ("👍", "😀😀") answer no question; letters, digits or punctuation might.
+    return not all(unicodedata.category(c) in EMOJI_CATEGORIES or c.isspace() for c in text)
+
+
+EMOJI_CATEGORIES = frozenset({"So", "Sk", "Mn", "Cf", "Cs"})
 
 
 def arrival_from(activity: Activity) -> Arrival | None:

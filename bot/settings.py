@@ -65,6 +65,12 @@ class Settings:
         "Where to read the keys that sign channel tokens. Empty means Azure's public cloud; "
         "set it for sovereign clouds and tests.",
     )
+    bot_login_url: str = _setting(
+        "BOT_LOGIN_URL",
+        "https://login.microsoftonline.com",
+        "Where the bot gets its own token for sending replies (Azure AD). Change it only for "
+        "sovereign clouds and tests.",
+    )
     resident_hash_key: str = _setting(
         "RESIDENT_HASH_KEY",
         DEVELOPMENT_SECRET,
@@ -74,6 +80,26 @@ class Settings:
         "SESSION_SECRET",
         DEVELOPMENT_SECRET,
         "Secret key that signs staff sessions and web chat tokens (32 characters or more).",
+    )
+    review_idle_minutes: str = _setting(
+        "REVIEW_IDLE_MINUTES",
+        "30",
+        "Minutes without activity after which staff must log in to the review site again.",
+    )
+    review_session_hours: str = _setting(
+        "REVIEW_SESSION_HOURS",
+        "8",
+        "Hours after logging in at which a staff session on the review site ends, however busy.",
+    )
+    review_max_failed_logins: str = _setting(
+        "REVIEW_MAX_FAILED_LOGINS",
+        "5",
+        "Wrong passwords in a row after which a staff account is locked for a while.",
+    )
+    review_lock_minutes: str = _setting(
+        "REVIEW_LOCK_MINUTES",
+        "15",
+        "Minutes a staff account stays locked after too many wrong passwords.",
     )
     direct_line_secret: str = _setting(
         "DIRECT_LINE_SECRET",
@@ -85,6 +111,23 @@ class Settings:
         "",
         "Comma-separated web origins allowed to embed the web chat, such as "
         "https://www.herts.police.uk.",
+    )
+    privacy_notice_url: str = _setting(
+        "PRIVACY_NOTICE_URL",
+        "",
+        "The privacy notice linked from the web chat page. Empty means the survey file's "
+        "privacy_notice link.",
+    )
+    leave_site_url: str = _setting(
+        "LEAVE_SITE_URL",
+        "https://www.bbc.co.uk/weather",
+        "Where the web chat page's Leave this site quickly button goes: a neutral site.",
+    )
+    webchat_bundle: str = _setting(
+        "WEBCHAT_BUNDLE",
+        "",
+        "The Web Chat script (webchat.js) served to browsers. Empty means the copy installed "
+        "from npm in node_modules.",
     )
     one_response_per_resident: str = _setting(
         "ONE_RESPONSE_PER_RESIDENT",
@@ -126,6 +169,14 @@ class Settings:
         for name in ("transcript_days", "abandoned_days"):
             if not getattr(self, name).isdigit():
                 raise SettingsError(f"{_env_name(name)} must be a whole number of days.")
+        for name in (
+            "review_idle_minutes",
+            "review_session_hours",
+            "review_max_failed_logins",
+            "review_lock_minutes",
+        ):
+            if not getattr(self, name).isdigit() or int(getattr(self, name)) < 1:
+                raise SettingsError(f"{_env_name(name)} must be a whole number, 1 or more.")
         if not Path(self.survey_file).is_file():
             raise SettingsError(f"SURVEY_FILE {self.survey_file} does not exist.")
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import tempfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from storage.queries import ResponseRecord
@@ -100,3 +104,198 @@ def _cell(value: Any) -> Any:
 
 def _iso(moment: Any) -> str:
     return moment.isoformat() if moment is not None else ""
+
+
+# Characters a spreadsheet file cannot hold (control characters other than tab and newlines).
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def as_xlsx(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes:
+    """The table as an Excel workbook, with a second sheet describing every column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Responses")
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    for number, row in enumerate(table(codebook, records)):
+        cells = [_xlsx_cell(value) for value in row]
+        if number == 0:
+            cells = [_bold(sheet, value, bold) for value in cells]
+        sheet.append(cells)
+    about = book.create_sheet("Questions")
+    about.append([_bold(about, h, bold) for h in ("Column", "Label", "Question", "Answers")])
+    for column in codebook["columns"]:
+        answers = "; ".join(f"{value} = {label}" for value, label in column["values"].items())
+        about.append(
+            [
+                _xlsx_cell(column["name"]),
+                _xlsx_cell(column["label"]),
+                _xlsx_cell(column["text"]),
+                _xlsx_cell(answers),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell value safe in a workbook: not a formula, no characters the format forbids."""
+    if isinstance(value, str):
+        return neutralise(_ILLEGAL_IN_XLSX.sub("", value))
+    return value
+
+
+def _bold(sheet: Any, value: Any, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+CHOSEN_LABELS: dict[int | float, str] = {0: "Not chosen", 1: "Chosen"}
+
+
+def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes:
+    """The responses as an SPSS data file.
+
+    Choices are numbered 1, 2, 3... in the survey's order, with the option
+    labels as value labels; multiple-choice questions become one 0/1 variable
+    per option (chosen or not), as SPSS multiple-response sets expect. Times
+    are UTC.
+    """
+    import narwhals as nw
+    import pyreadstat
+
+    sav = _SavTable(codebook)
+    for record in records:
+        sav.add(record)
+    types = {"number": nw.Float64(), "text": nw.String(), "time": nw.Datetime("us")}
+    schema = {variable: types[sort] for variable, sort in sav.sorts.items()}
+    frame = nw.from_dict(sav.data, schema=schema, backend="pandas").to_native()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "responses.sav"
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            file_label=str(codebook.get("title", ""))[:64],
+            column_labels=sav.labels,
+            variable_value_labels=sav.value_labels,
+            variable_measure=sav.measures,
+        )
+        return path.read_bytes()
+
+
+class _SavTable:
+    """Columns of an SPSS file built up one response at a time."""
+
+    def __init__(self, codebook: dict[str, Any]) -> None:
+        self.data: dict[str, list[Any]] = {}
+        self.labels: dict[str, str] = {}
+        self.value_labels: dict[str, dict[int | float, str]] = {}
+        self.measures: dict[str, str] = {}
+        self.sorts: dict[str, str] = {}  # "number", "text" or "time"
+        self._names: set[str] = set()
+        self._columns = list(codebook["columns"])
+        # (variable, codebook column or None, option) for every variable, in order.
+        self._variables: list[tuple[str, dict[str, Any] | None, str]] = []
+        for name, label, sort in (
+            ("reference", "Reference given to the resident", "text"),
+            ("status", "Status", "text"),
+            ("channel", "Channel the response came through", "text"),
+            ("started", "Started (UTC)", "time"),
+            ("completed", "Completed (UTC)", "time"),
+            ("flags", "Safety flags raised", "text"),
+        ):
+            self._declare(name, label, None, "", sort)
+        for column in self._columns:
+            self._declare_column(column)
+
+    def _declare(
+        self, name: str, label: str, column: dict[str, Any] | None, option: str, sort: str
+    ) -> str:
+        variable = _spss_name(name, self._names)
+        self._names.add(variable.lower())
+        self.sorts[variable] = sort
+        self.data[variable] = []
+        self.labels[variable] = label[:256]
+        self._variables.append((variable, column, option))
+        return variable
+
+    def _declare_column(self, column: dict[str, Any]) -> None:
+        kind = column["kind"]
+        if kind == "multiple_choice":
+            for option, option_label in column["values"].items():
+                label = f"{column['label']}: {option_label}"
+                name = f"{column['name']}_{option}"
+                variable = self._declare(name, label, column, option, "number")
+                self.value_labels[variable] = dict(CHOSEN_LABELS)
+                self.measures[variable] = "nominal"
+            return
+        sort = "number" if kind in ("single_choice", "yes_no", "scale", "number") else "text"
+        variable = self._declare(column["name"], column["label"], column, "", sort)
+        if kind in ("single_choice", "yes_no"):
+            labels: dict[int | float, str] = dict(enumerate(column["values"].values(), start=1))
+            self.value_labels[variable] = labels
+            self.measures[variable] = "nominal"
+        elif kind == "scale":
+            self.value_labels[variable] = {int(v): label for v, label in column["values"].items()}
+            self.measures[variable] = "ordinal"
+        elif kind == "number":
+            self.measures[variable] = "scale"
+
+    def add(self, record: ResponseRecord) -> None:
+        """Add one response as a row."""
+        given = answers_by_column(record)
+        meta = {
+            "reference": record.reference or "",
+            "status": record.status,
+            "channel": record.channel,
+            "started": _naive_utc(record.started_at),
+            "completed": _naive_utc(record.completed_at),
+            "flags": ";".join(record.flags),
+        }
+        for variable, column, option in self._variables:
+            if column is None:
+                value = meta[variable]
+            else:
+                value = _sav_value(column, option, given.get(column["name"]))
+            self.data[variable].append(value)
+
+
+def _sav_value(column: dict[str, Any], option: str, answer: Any) -> Any:
+    """An answer as SPSS holds it: a code, a 0/1, a number or text; None is missing."""
+    kind = column["kind"]
+    if kind == "multiple_choice":
+        if not isinstance(answer, list):
+            return None
+        return 1 if option in answer else 0
+    if kind in ("single_choice", "yes_no"):
+        codes = {value: code for code, value in enumerate(column["values"], start=1)}
+        return codes.get(str(answer)) if answer is not None else None
+    if kind in ("scale", "number"):
+        return answer if isinstance(answer, int | float) and not isinstance(answer, bool) else None
+    return "" if answer is None else str(answer)
+
+
+def _spss_name(name: str, taken: set[str]) -> str:
+    """A valid, unused SPSS variable name: letters, digits and underscores, 64 at most."""
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "v"
+    if not base[0].isalpha():
+        base = "v_" + base
+    base = base[:60]
+    candidate, number = base, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{base}_{number}"
+    return candidate
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    """A UTC time without its zone, which SPSS files cannot hold."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -39,7 +39,11 @@ class Connector:
         return web.json_response({"id": f"reply-{next(self._ids)}"})
 
     def texts(self, conversation: str) -> list[str]:
-        return [a.get("text", "") for a in self.received if a["_conversation"] == conversation]
+        return [
+            a.get("text", "")
+            for a in self.received
+            if a["_conversation"] == conversation and a.get("type") == "message"
+        ]
 
 
 @pytest.fixture

@@ -1,0 +1,207 @@
+"""Sending replies to a channel's serviceUrl: one pooled HTTP client, retries, the bot's token.
+
+botbuilder's connector client opens a new HTTP session for its calls and gets
+the bot's token with a blocking call; here every reply goes through the app's
+one `aiohttp.ClientSession`, with the token fetched asynchronously and kept
+until shortly before it expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
+
+from bot.auth import PUBLIC_CLOUD_METADATA_URL, ChannelTokens, OpenIdKeys
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OAUTH_SCOPE = "https://api.botframework.com"
+MANAGED_IDENTITY_URL = "http://169.254.169.254/metadata/identity/oauth2/token"
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+ATTEMPTS = 4
+TOKEN_SPARE = timedelta(minutes=5)
+
+
+class DeliveryError(Exception):
+    """A reply that the channel did not accept, even after retries."""
+
+
+@dataclass
+class BotToken:
+    """The bot's own token from Azure AD, which channels require on every reply."""
+
+    session: aiohttp.ClientSession
+    app_id: str
+    password: str
+    app_type: str = "MultiTenant"
+    tenant_id: str = ""
+    login_url: str = "https://login.microsoftonline.com"
+    _token: str = field(default="", repr=False)
+    _expires: datetime = field(default=datetime.min.replace(tzinfo=UTC), repr=False)
+
+    async def get(self) -> str:
+        """A token valid for a few more minutes at least, fetched when needed."""
+        if not self._token or datetime.now(UTC) >= self._expires - TOKEN_SPARE:
+            self._token, lifetime = await self._fetch()
+            self._expires = datetime.now(UTC) + timedelta(seconds=lifetime)
+        return self._token
+
+    def forget(self) -> None:
+        """Drop the token, so the next reply fetches a fresh one."""
+        self._token = ""
+
+    async def _fetch(self) -> tuple[str, int]:
+        if self.app_type == "UserAssignedMSI":
+            params = {
+                "api-version": "2018-02-01",
+                "resource": OAUTH_SCOPE,
+                "client_id": self.app_id,
+            }
+            request = self.session.get(
+                MANAGED_IDENTITY_URL, params=params, headers={"Metadata": "true"}
+            )
+        else:
+            tenant = self.tenant_id if self.app_type == "SingleTenant" else "botframework.com"
+            url = f"{self.login_url.rstrip('/')}/{tenant}/oauth2/v2.0/token"
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.app_id,
+                "client_secret": self.password,
+                "scope": f"{OAUTH_SCOPE}/.default",
+            }
+            request = self.session.post(url, data=form)
+        async with request as response:
+            if response.status != 200:
+                raise DeliveryError(f"could not get the bot's token: HTTP {response.status}")
+            body = await response.json(content_type=None)
+        return str(body["access_token"]), int(body.get("expires_in", 3600))
+
+
+@dataclass
+class Delivery:
+    """Posts activities to channels, retrying with backoff when the channel is busy or down."""
+
+    session: aiohttp.ClientSession
+    token: BotToken | None = None
+    backoff: float = 0.5
+    timeout: float = 15.0
+
+    async def send(self, activity: dict[str, Any], *, attempts: int = ATTEMPTS) -> str:
+        """Post one activity; its id at the channel, or `DeliveryError`."""
+        url = _activity_url(activity)
+        problem = ""
+        for attempt in range(attempts):
+            if attempt:
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                status, body = await self._post(url, activity)
+            except (TimeoutError, aiohttp.ClientError) as error:
+                problem = f"{type(error).__name__} {error}"
+                continue
+            if status < 300:
+                return str(body.get("id", ""))
+            problem = f"HTTP {status}"
+            if status == 401 and self.token is not None:
+                self.token.forget()
+            elif status not in RETRIED_STATUSES:
+                break
+        raise DeliveryError(f"reply to {url} not delivered: {problem}")
+
+    async def _post(self, url: str, activity: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        headers = {}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {await self.token.get()}"
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        async with self.session.post(
+            url, json=activity, headers=headers, timeout=timeout
+        ) as response:
+            if response.status >= 300:
+                return response.status, {}
+            try:
+                body = await response.json(content_type=None)
+            except ValueError:
+                body = None
+            return response.status, body if isinstance(body, dict) else {}
+
+
+def _activity_url(activity: dict[str, Any]) -> str:
+    """Where the connector API takes this activity: as a reply, or into the conversation."""
+    base = str(activity.get("serviceUrl") or "").rstrip("/")
+    if not base:
+        raise DeliveryError("the activity has no serviceUrl to reply to")
+    conversation = quote(str((activity.get("conversation") or {}).get("id", "")), safe="")
+    url = f"{base}/v3/conversations/{conversation}/activities"
+    reply_to = activity.get("replyToId")
+    return f"{url}/{quote(str(reply_to), safe='')}" if reply_to else url
+
+
+class DeliveringAdapter(CloudAdapter):
+    """botbuilder's CloudAdapter, sending through `Delivery` instead of its connector client."""
+
+    delivery: Delivery | None = None
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        """Send each activity; typing indicators are sent once, without retries."""
+        if self.delivery is None:
+            raise DeliveryError("the app's HTTP client is not open")
+        responses = []
+        for activity in activities:
+            if activity.type not in (ActivityTypes.message, ActivityTypes.typing):
+                responses += await super().send_activities(context, [activity])
+                continue
+            activity.id = None
+            body = activity.serialize()
+            if activity.type == ActivityTypes.typing:
+                try:
+                    await self.delivery.send(body, attempts=1)
+                except DeliveryError as error:
+                    log.info("typing indicator not shown: %s", error)
+                responses.append(ResourceResponse(id=""))
+                continue
+            responses.append(ResourceResponse(id=await self.delivery.send(body)))
+        return responses
+
+
+CHANNEL_TOKENS = web.AppKey("channel_tokens", ChannelTokens)
+DELIVERY = web.AppKey("delivery", Delivery)
+
+
+def channel_client(settings: Settings, adapter: DeliveringAdapter) -> Any:
+    """The app's one HTTP client for Azure's channels: token keys in, replies out."""
+
+    async def open_client(app: web.Application) -> AsyncIterator[None]:
+        """Open the pooled client for the app's lifetime."""
+        async with aiohttp.ClientSession() as session:
+            token = None
+            if settings.auth_enabled:
+                keys = OpenIdKeys(
+                    settings.openid_metadata_url or PUBLIC_CLOUD_METADATA_URL, session
+                )
+                app[CHANNEL_TOKENS] = ChannelTokens(app_id=settings.app_id, keys=keys)
+                token = BotToken(
+                    session,
+                    settings.app_id,
+                    settings.app_password,
+                    settings.app_type,
+                    settings.app_tenant_id,
+                    settings.bot_login_url,
+                )
+            app[DELIVERY] = adapter.delivery = Delivery(session, token)
+            yield
+            adapter.delivery = None
+
+    return open_client

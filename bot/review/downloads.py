@@ -1,0 +1,67 @@
+"""Files the site serves: chart pictures and exports of the filtered responses."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.review import exports
+from bot.review.pages import charts_for, chosen
+from bot.review.site import database, require, site
+from storage import audit
+from storage.results import find_responses
+
+EXPORTS = {
+    # format: (file extension, content type)
+    "csv": ("csv", "text/csv"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "sav": ("sav", "application/x-spss-sav"),
+    "json": ("jsonl", "application/x-ndjson"),
+}
+
+
+async def chart(request: web.Request) -> web.StreamResponse:
+    """One chart of the results page, as an SVG picture, for the same filters."""
+    require(request, "read")
+    wanted = request.match_info["chart"]
+    charts = await charts_for(request, chosen(request), only=wanted)
+    found = next((c for c in charts if c.id == wanted), None)
+    if found is None:
+        raise web.HTTPNotFound(text="There is no such chart.")
+    picture = await site(request).charts.svg(found)
+    return web.Response(body=picture, content_type="image/svg+xml")
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    """The filtered responses as a file to download; the export is written in the audit log."""
+    user = require(request, "export")
+    fmt = request.match_info["format"]
+    picked = chosen(request)
+    codebook = site(request).questions.codebook
+    records = await find_responses(database(request), filters=picked.filters, newest_first=False)
+    if fmt == "csv":
+        body = exports.as_csv(codebook, records).encode("utf-8-sig")  # the BOM tells Excel
+    elif fmt == "xlsx":
+        body = await asyncio.to_thread(exports.as_xlsx, codebook, records)
+    elif fmt == "sav":
+        body = await asyncio.to_thread(exports.as_sav, codebook, records)
+    else:
+        body = exports.json_lines(records).encode()
+    await audit.record(
+        database(request),
+        staff_email=user.email,
+        action="export",
+        detail={"format": fmt, "filters": picked.describe(), "responses": len(records)},
+    )
+    extension, content_type = EXPORTS[fmt]
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    survey = re.sub(r"[^A-Za-z0-9_-]+", "-", site(request).questions.survey) or "survey"
+    name = f"responses-{survey}-{stamp}.{extension}"
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,261 @@
+"""The pages staff read: responses, one response, results, free text, the audit log.
+
+Each view gathers its data as plain JSON-ready values and hands it to `page`,
+which renders the template or, at the same address + .json, returns the data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from aiohttp import web
+
+from bot.review import filters as chosen_filters
+from bot.review import words
+from bot.review.filters import Chosen, FilterError
+from bot.review.results import Chart, build
+from bot.review.site import database, page, require, site, url
+from storage import audit as audit_log
+from storage import queries
+from storage import results as stored
+from storage.errors import RecordNotFound
+from storage.models import Answer
+from storage.queries import ResponseRecord
+
+EXPORT_FORMATS = {
+    "csv": "CSV",
+    "xlsx": "Excel",
+    "sav": "SPSS",
+    "json": "JSON lines (everything)",
+}
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    """The site's front door: the list of responses."""
+    raise web.HTTPSeeOther(url(request, "responses"))
+
+
+def chosen(request: web.Request) -> Chosen:
+    """The filters in the query string; 400 with the reason if one makes no sense."""
+    here = site(request)
+    try:
+        return chosen_filters.parse(request.query, here.questions, timezone=here.config.timezone)
+    except FilterError as error:
+        raise web.HTTPBadRequest(text=str(error)) from error
+
+
+def page_number(request: web.Request) -> int:
+    """The page asked for, from 1."""
+    text = request.query.get("page", "1")
+    return max(int(text), 1) if text.isdigit() else 1
+
+
+async def filter_options(request: web.Request) -> dict[str, Any]:
+    """What the filter form offers."""
+    db = database(request)
+    questions = site(request).questions
+    return {
+        "surveys": await stored.surveys(db),
+        "channels": await stored.channels(db),
+        "questions": [
+            {"id": c["question"], "label": c["label"], "values": c["values"]}
+            for c in questions.filterable()
+            if c["question"] not in chosen_filters.RESERVED
+        ],
+    }
+
+
+async def responses(request: web.Request) -> web.StreamResponse:
+    """The responses, newest first, a page at a time, with counts at the top."""
+    require(request, "read")
+    picked = chosen(request)
+    db = database(request)
+    size = site(request).config.page_size
+    counts = await stored.count_by_status(db, filters=picked.filters)
+    total = sum(counts.values())
+    number = page_number(request)
+    found = await stored.find_responses(
+        db, filters=picked.filters, limit=size, offset=(number - 1) * size
+    )
+    query = picked.describe()
+    data = {
+        "survey": site(request).questions.survey,
+        "filters": query,
+        "counts": {"total": total, **counts},
+        "page": number,
+        "pages": max(math.ceil(total / size), 1),
+        "responses": [_summary(request, r) for r in found],
+        "exports": {f: url(request, "export", query, format=f) for f in EXPORT_FORMATS},
+    }
+    data["options"] = await filter_options(request)
+    return page(request, "responses.html", data)
+
+
+def _summary(request: web.Request, record: ResponseRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "reference": record.reference,
+        "survey": record.survey_id,
+        "status": record.status,
+        "channel": record.channel,
+        "flags": record.flags,
+        "answers": sum(1 for a in record.answers if a.value is not None),
+        "started_at": record.started_at,
+        "completed_at": record.completed_at,
+        "url": url(request, "response", id=str(record.id)),
+    }
+
+
+async def response(request: web.Request) -> web.StreamResponse:
+    """One response: its answers next to the whole conversation."""
+    user = require(request, "read")
+    db = database(request)
+    response_id = int(request.match_info["id"])
+    try:
+        record = await queries.get_response(db, response_id=response_id)
+        lines = await queries.transcript(db, response_id=response_id)
+    except RecordNotFound as error:
+        raise web.HTTPNotFound(text="There is no such response.") from error
+    await audit_log.record(
+        db, staff_email=user.email, action="view_response", detail={"response": response_id}
+    )
+    data = {
+        "response": {**_summary(request, record), "last_question": record.last_question},
+        "answers": [_answer(request, a) for a in record.answers],
+        "transcript": [
+            {"sender": line.sender, "text": line.text, "channel": line.channel, "at": line.at}
+            for line in lines
+        ],
+    }
+    return page(request, "response.html", data)
+
+
+def _answer(request: web.Request, answer: Answer) -> dict[str, Any]:
+    """An answer with the question's label and the answer's label, as staff read them."""
+    name = f"{answer.question_id}[{answer.item}]" if answer.item else answer.question_id
+    column = site(request).questions.column(name) or {}
+    values: dict[str, str] = column.get("values", {})
+    if answer.value is None:
+        shown = "Skipped"
+    elif isinstance(answer.value, list):
+        shown = "; ".join(values.get(str(v), str(v)) for v in answer.value)
+    else:
+        shown = values.get(str(answer.value), str(answer.value))
+    return {
+        "question": answer.question_id,
+        "item": answer.item,
+        "label": column.get("label", name),
+        "value": answer.value,
+        "shown": shown,
+        "typed": answer.raw,
+        "answered_at": answer.answered_at,
+    }
+
+
+async def charts_for(request: web.Request, picked: Chosen, only: str | None = None) -> list[Chart]:
+    """The results' charts for these filters (breakdowns only when wanted)."""
+    here = site(request)
+    db = database(request)
+    counts = await stored.value_counts(db, filters=picked.filters)
+    funnel = await stored.funnel(db, filters=picked.filters)
+    breakdowns = {}
+    for question_id in here.config.breakdowns:
+        if here.questions.column(question_id) is None:
+            continue
+        if only is None or only == f"by-{question_id}":
+            breakdowns[question_id] = await stored.value_counts_by(
+                db, filters=picked.filters, group_question=question_id
+            )
+    return build(here.questions, counts, funnel, breakdowns)
+
+
+async def results(request: web.Request) -> web.StreamResponse:
+    """Counts, percentages and charts for every question."""
+    require(request, "read")
+    picked = chosen(request)
+    charts = await charts_for(request, picked)
+    query = picked.describe()
+    funnel = next(c for c in charts if c.id == "funnel")
+    data = {
+        "survey": site(request).questions.survey,
+        "filters": query,
+        "responses": int(funnel.series[0][1][1]),
+        "charts": [
+            {**c.as_json(), "image": url(request, "chart", query, chart=c.id)} for c in charts
+        ],
+    }
+    data["options"] = await filter_options(request)
+    return page(request, "results.html", data)
+
+
+async def free_text(request: web.Request) -> web.StreamResponse:
+    """Typed answers to one question, searchable, with the words and phrases used most."""
+    require(request, "read")
+    picked = chosen(request)
+    questions = site(request).questions
+    choices = [
+        {"id": c["question"], "label": questions.label(c["question"])}
+        for c in questions.free_text()
+    ]
+    question_id = request.query.get("question") or (choices[0]["id"] if choices else "")
+    if choices and question_id not in {c["id"] for c in choices}:
+        raise web.HTTPBadRequest(text="There is no free-text question with that name.")
+    search = request.query.get("search", "").strip()
+    db = database(request)
+    size = site(request).config.page_size
+    number = page_number(request)
+    everything, total = await stored.free_text(
+        db, filters=picked.filters, question_id=question_id, search=search or None
+    )
+    start = (number - 1) * size
+    shown = everything[start : start + size]
+    query = picked.describe()
+    data = {
+        "survey": questions.survey,
+        "filters": query,
+        "questions": choices,
+        "question": question_id,
+        "search": search,
+        "total": total,
+        "page": number,
+        "pages": max(math.ceil(total / size), 1),
+        "answers": [
+            {
+                "response": a.response_id,
+                "reference": a.reference,
+                "item": questions.item_label(a.item) if a.item else "",
+                "text": a.text,
+                "answered_at": a.answered_at,
+                "url": url(request, "response", id=str(a.response_id)),
+            }
+            for a in shown
+        ],
+        **words.frequent(a.text for a in everything),
+    }
+    data["options"] = await filter_options(request)
+    return page(request, "free_text.html", data)
+
+
+async def audit(request: web.Request) -> web.StreamResponse:
+    """The audit log, newest first (admins only; nobody can change it)."""
+    require(request, "audit")
+    size = site(request).config.page_size
+    number = page_number(request)
+    who = request.query.get("staff", "").strip().lower() or None
+    action = request.query.get("action", "").strip() or None
+    found = await audit_log.list_entries(
+        database(request), staff_email=who, action=action, limit=size, offset=(number - 1) * size
+    )
+    data = {
+        "who": who or "",
+        "action": action or "",
+        "total": found.total,
+        "page": number,
+        "pages": max(math.ceil(found.total / size), 1),
+        "entries": [
+            {"at": e.at, "staff": e.staff_email, "action": e.action, "detail": e.detail}
+            for e in found.entries
+        ],
+    }
+    return page(request, "audit.html", data)

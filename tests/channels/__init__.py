@@ -1,0 +1,1 @@
+"""Tests of Azure Bot Service channels on /api/messages."""

@@ -1,0 +1,116 @@
+"""What a resident on each channel would see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot import channels
+from tests.channels.conftest import Client, Connector, Issuer, activity
+
+
+async def send(
+    client: Client, connector: Connector, issuer: Issuer, channel: str, **fields: Any
+) -> list[dict[str, Any]]:
+    body = activity(connector, channel=channel, conversation=channel, **fields)
+    headers = {"Authorization": f"Bearer {issuer.token(connector.url)}"}
+    response = await client.post("/api/messages", json=body, headers=headers)
+    assert response.status in (200, 201), await response.text()
+    return connector.messages(channel)
+
+
+async def first_question(
+    client: Client, connector: Connector, issuer: Issuer, channel: str
+) -> dict[str, Any]:
+    await send(client, connector, issuer, channel, text="hello")
+    return (await send(client, connector, issuer, channel, text="yes"))[-1]
+
+
+@pytest.mark.parametrize("channel", ["telegram", "msteams", "emulator"])
+async def test_button_channels_show_the_choices_as_buttons(
+    channel: str, client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    question = await first_question(client, connector, issuer, channel)
+    titles = [a["title"] for a in question["suggestedActions"]["actions"]]
+    assert titles == ["I live here", "I work here", "Both", "Neither"]
+
+
+@pytest.mark.parametrize("channel", ["sms", "whatsapp"])
+async def test_text_channels_show_numbered_choices_without_markup(
+    channel: str, client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    question = await first_question(client, connector, issuer, channel)
+    assert not question.get("suggestedActions")
+    assert "1. I live here" in question["text"]
+    assert "Reply with the number." in question["text"]
+    assert question["textFormat"] == "plain"
+    assert not any(mark in question["text"] for mark in ("**", "<b>", "](http"))
+
+
+async def test_messenger_quick_replies_fit_metas_limits(
+    client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    question = await first_question(client, connector, issuer, "facebook")
+    actions = question["suggestedActions"]["actions"]
+    assert 0 < len(actions) <= channels.MESSENGER_MAX_REPLIES
+    assert all(len(a["title"]) <= channels.MESSENGER_MAX_TITLE for a in actions)
+
+
+async def test_a_messenger_postback_is_read_as_the_answer(
+    client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    await first_question(client, connector, issuer, "facebook")
+    replies = await send(client, connector, issuer, "facebook", text="", value={"payload": "both"})
+    assert "which of these have you used" in replies[-1]["text"]
+
+
+def test_messenger_choices_beyond_the_limits_become_numbered_quick_replies() -> None:
+    choices = [
+        {"title": f"A rather long option title {n}", "value": f"o{n}", "number": n}
+        for n in range(1, 16)
+    ]
+    [shown] = channels.render([{"text": "Pick one", "choices": choices}], "facebook")
+    actions = shown["suggestedActions"]["actions"]
+    assert len(actions) == channels.MESSENGER_MAX_REPLIES
+    assert all(len(a["title"]) <= channels.MESSENGER_MAX_TITLE for a in actions)
+    assert "15. A rather long option title 15" in shown["text"]
+
+
+@pytest.mark.parametrize(("channel", "limit"), [("facebook", 2000), ("sms", 1500)])
+def test_long_texts_are_split_under_the_channels_limit(channel: str, limit: int) -> None:
+    text = " ".join(f"word{n}" for n in range(1200))
+    parts = channels.render([{"text": text}], channel)
+    assert len(parts) > 1
+    assert all(len(p["text"]) <= limit for p in parts)
+    assert " ".join(p["text"] for p in parts).split() == text.split()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": "", "attachments": [{"contentType": "image/jpeg", "contentUrl": "https://x/y"}]},
+        {"text": "", "attachments": [{"contentType": "audio/ogg", "contentUrl": "https://x/v"}]},
+        {"text": "", "entities": [{"type": "Place", "geo": {"latitude": 51.8}}]},
+        {"text": "👍"},
+        {"text": "😀 😀"},
+    ],
+    ids=["photo", "voice note", "location", "thumbs up", "emoji"],
+)
+async def test_things_that_are_not_typed_get_a_kind_reply_and_the_question_again(
+    fields: dict[str, Any], client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    question = await first_question(client, connector, issuer, "telegram")
+    replies = await send(client, connector, issuer, "telegram", **fields)
+    assert "I can only read typed answers" in replies[-2]["text"]
+    assert replies[-1]["text"] == question["text"]
+    assert replies[-1]["suggestedActions"] == question["suggestedActions"]
+
+
+async def test_typing_is_shown_on_telegram_but_not_on_sms(
+    client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    for channel in ("telegram", "sms"):
+        await send(client, connector, issuer, channel, text="hello")
+    typing = {a["_conversation"] for a in connector.received if a["type"] == "typing"}
+    assert typing == {"telegram"}
