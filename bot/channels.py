@@ -75,7 +75,12 @@ def _numbered(message: dict[str, Any], body: str, choices: list[dict[str, Any]])
             lines.append("Reply with the number.")
     if words:
         said = " or ".join(f"{c['value']}" for c in words)
-        lines.append(f"You can also reply {said}." if numbered else f"Reply {said}.")
+        if numbered:
+            lines.append(f"You can also reply {said}.")
+        elif said == "skip":
+            lines.append("Type your answer, or reply skip to leave this question out.")
+        else:
+            lines.append(f"Reply {said}.")
     return "\n\n".join(lines)
 
 

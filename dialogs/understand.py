@@ -54,6 +54,12 @@ NO_WORDS = (
     "i dont", "i wouldnt", "definitely not", "absolutely not", "not at all", "no thanks",
     "no thank you", "not for me", "nay", "negative",
 )  # fmt: skip
+INTENSIFIERS = frozenset({"very", "extremely", "really", "super", "totally", "completely"})
+NEGATIONS = frozenset({"not", "isnt", "wasnt", "arent", "werent", "never", "no"})
+MIDDLE_WORDS = frozenset({
+    "ok", "okay", "average", "neutral", "neither", "so so", "alright", "fine", "middling",
+    "in between", "in the middle", "not bad", "mixed", "its ok", "it was ok", "it was okay",
+})  # fmt: skip
 UNSURE_WORDS = (
     "not sure", "maybe", "perhaps", "dont know", "do not know", "dunno", "unsure",
     "possibly", "might", "might be", "it depends", "depends", "not certain", "idk",
@@ -325,14 +331,32 @@ def read_scale(question: Question, text: str) -> Reading:
     found = [n for n in (_number(t) for t in words(text)) if n is not None]
     if len(set(found)) == 1:
         return _in_scale(question, found[0])
-    for label, value in (
-        (question.min_label, question.minimum),
-        (question.max_label, question.maximum),
-    ):
-        wanted = _meaningful(words(normalise(label)))
-        if wanted and _mentioned((Option("x", label, label),), text) and len(words(text)) <= 6:
-            return Understood(value)
+    worded = _scale_words(question, text)
+    if worded is not None:
+        return Understood(worded)
     return NotUnderstood(scale_message(question))
+
+
+def _scale_words(question: Question, text: str) -> int | None:
+    """A rating in words, judged against the scale's end labels.
+
+    "Very easy" is the top, "easy" or "fairly easy" one below it; likewise at
+    the bottom; "ok" or "average" is the middle. A negation ("not easy") is
+    left for the resident to put as a number.
+    """
+    tokens = words(text)
+    if len(tokens) > 6 or NEGATIONS & set(tokens):
+        return None
+    strong = bool(INTENSIFIERS & set(tokens))
+    ends = ((question.min_label, question.minimum, 1), (question.max_label, question.maximum, -1))
+    for label, end, inward in ends:
+        core = words(normalise(label))[-1:]
+        if core and any(_close(token, core[0]) for token in tokens):
+            return end if strong else end + inward
+    middle = (question.minimum + question.maximum) / 2
+    if middle.is_integer() and (" ".join(tokens) in MIDDLE_WORDS):
+        return int(middle)
+    return None
 
 
 def _in_scale(question: Question, value: int) -> Reading:

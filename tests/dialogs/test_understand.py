@@ -40,13 +40,14 @@ def test_channels_are_understood_in_residents_words(
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("4", 4), ("four", 4), ("4/5", 4), ("4 out of 5", 4), ("a 4", 4), ("5 - Very easy", 5),
-     ("very easy", 5), ("Very difficult", 1), ("2 stars", 2)],
+     ("very easy", 5), ("Very difficult", 1), ("2 stars", 2), ("fairly easy", 4),
+     ("quite difficult", 2), ("it was ok", 3), ("easy", 4)],
 )  # fmt: skip
 def test_ratings_are_understood(survey: Survey, typed: str, expected: int) -> None:
     assert read(survey, "ease", typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["7", "0", "pretty good", "4 or 5"])
+@pytest.mark.parametrize("typed", ["7", "0", "not easy at all", "4 or 5"])
 def test_ratings_out_of_range_say_what_to_type(survey: Survey, typed: str) -> None:
     reading = read(survey, "ease", typed)
     assert isinstance(reading, NotUnderstood)
