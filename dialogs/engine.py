@@ -83,6 +83,8 @@ class Outcome:
     record: list[dict[str, Any]] = field(default_factory=list)
     forget: list[Position] = field(default_factory=list)
     events: dict[str, Any] = field(default_factory=dict)
+    # Seconds since the resident's previous message (0 for the first).
+    away: float = 0.0
 
     def say(self, *messages: dict[str, Any]) -> Outcome:
         """Add messages to send."""
@@ -137,11 +139,13 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
     last_seen = state.get("seen")
     state["seen"] = incoming.now.isoformat()
     outcome = Outcome(state)
+    if last_seen:
+        outcome.away = (incoming.now - datetime.fromisoformat(last_seen)).total_seconds()
     said = normalise(incoming.text)
-    # The survey's own words ("help", "stop") are commands, not cries for help: the help
-    # reply itself says to call 999 in an emergency.
     if said in ERASE:
         return _erase(survey, outcome, incoming)
+    # The survey's own words ("help", "stop") are commands, not cries for help: the help
+    # reply itself says to call 999 in an emergency.
     category = None if said in COMMAND_OF else classify(incoming.text)
     if category is not None:
         outcome = _safety(survey, outcome, category)
@@ -152,7 +156,7 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
     if category is not None:
         return outcome
     if state["phase"] == "asking" and said in GREETINGS:
-        return _welcome_back(survey, outcome, last_seen, incoming.now)
+        return _welcome_back(survey, outcome)
     command = COMMAND_OF.get(said)
     handler = PHASES[state["phase"]]
     if command and state["phase"] in ("asking", "adding", "summary", "choose_change"):
@@ -191,12 +195,9 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
     return outcome
 
 
-def _welcome_back(
-    survey: Survey, outcome: Outcome, last_seen: str | None, now: datetime
-) -> Outcome:
+def _welcome_back(survey: Survey, outcome: Outcome) -> Outcome:
     """A greeting mid-survey: remind the resident where they were."""
-    away = (now - datetime.fromisoformat(last_seen)).total_seconds() if last_seen else 0
-    lead = "Welcome back." if away >= WELCOME_BACK_AFTER_SECONDS else "Hello again."
+    lead = "Welcome back." if outcome.away >= WELCOME_BACK_AFTER_SECONDS else "Hello again."
     return _ask(survey, outcome, lead=f"{lead} Here is the question you were on.")
 
 
@@ -355,6 +356,9 @@ def _moved_on(survey: Survey, outcome: Outcome) -> Outcome:
 def _missed(survey: Survey, outcome: Outcome, question: Question, message: str) -> Outcome:
     """An answer that did not fit: say exactly what to type; offer skip after a few tries."""
     state = outcome.state
+    if outcome.away >= WELCOME_BACK_AFTER_SECONDS:
+        # Back after a long gap: they may not remember the question, so show it again.
+        return _welcome_back(survey, outcome)
     state["misses"] = state.get("misses", 0) + 1
     if state["misses"] >= MISSES_BEFORE_SKIP_OFFER:
         if question.optional:

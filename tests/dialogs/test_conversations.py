@@ -185,3 +185,26 @@ def test_the_state_is_plain_json(resident: Resident) -> None:
 
     resident.says(*TO_CHANNELS, "101", "done", "yes", "4")
     assert json.loads(json.dumps(resident.state)) == resident.state
+
+
+def test_coming_back_after_a_day_is_welcomed_back_at_the_question(survey: Survey) -> None:
+    from datetime import timedelta
+
+    resident = Resident(survey)
+    resident.says(*TO_CHANNELS, "101", "done")
+    resident.now += timedelta(days=1)
+    resident.says("what was this about")
+    assert resident.heard.startswith("Welcome back. Here is the question you were on.")
+    assert resident.asked == "preferred"
+    resident.says("yes")
+    assert resident.recorded["preferred|call_101"] == "yes"
+
+
+def test_coming_back_after_a_day_with_an_answer_records_it(survey: Survey) -> None:
+    from datetime import timedelta
+
+    resident = Resident(survey)
+    resident.says(*TO_CHANNELS, "101", "done")
+    resident.now += timedelta(days=1)
+    resident.says("no")
+    assert resident.recorded["preferred|call_101"] == "no"
