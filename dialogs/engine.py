@@ -201,19 +201,27 @@ def _welcome_back(survey: Survey, outcome: Outcome) -> Outcome:
     return _ask(survey, outcome, lead=f"{lead} Here is the question you were on.")
 
 
-def _consent_message(survey: Survey) -> dict[str, Any]:
+def _yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> dict[str, Any]:
+    """A yes-or-no question of the conversation itself (consent, restart, erase)."""
     return {
         "kind": "question",
-        "question": "consent",
-        "text": render.fill(survey.consent_question, survey, {}),
+        "question": name,
+        "text": text,
         "progress": "",
-        "hint": "Type yes to start the survey, or no if you do not want to take part.",
-        "choices": [
-            render.choice(survey.consent_yes, "yes"),
-            render.choice(survey.consent_no, "no"),
-        ],
+        "hint": hint,
+        "choices": [render.choice(yes, "yes"), render.choice(no, "no")],
         "multiple": False,
     }
+
+
+def _consent_message(survey: Survey) -> dict[str, Any]:
+    return _yes_or_no(
+        "consent",
+        render.fill(survey.consent_question, survey, {}),
+        "Type yes to start the survey, or no if you do not want to take part.",
+        survey.consent_yes,
+        survey.consent_no,
+    )
 
 
 def _consent_question(survey: Survey) -> Question:
@@ -504,21 +512,14 @@ def _restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     state["before_restart"] = state["phase"]
     state["phase"] = "confirm_restart"
     return outcome.say(
-        {
-            "kind": "question",
-            "question": "restart",
-            "text": (
-                "Do you want to start again from the first question? "
-                "Your answers so far will be cleared."
-            ),
-            "progress": "",
-            "hint": "Type yes to start again, or no to carry on.",
-            "choices": [
-                render.choice("Yes, start again", "yes"),
-                render.choice("No, carry on", "no"),
-            ],
-            "multiple": False,
-        }
+        _yes_or_no(
+            "restart",
+            "Do you want to start again from the first question? "
+            "Your answers so far will be cleared.",
+            "Type yes to start again, or no to carry on.",
+            "Yes, start again",
+            "No, carry on",
+        )
     )
 
 
@@ -578,21 +579,13 @@ def _erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
         state["before_erase"] = state["phase"]
     state["phase"] = "confirm_erase"
     return outcome.say(
-        {
-            "kind": "question",
-            "question": "erase",
-            "text": (
-                "Do you want us to delete your answers and this conversation? "
-                "This cannot be undone."
-            ),
-            "progress": "",
-            "hint": "Type yes to delete them, or no to keep them.",
-            "choices": [
-                render.choice("Yes, delete them", "yes"),
-                render.choice("No, keep them", "no"),
-            ],
-            "multiple": False,
-        }
+        _yes_or_no(
+            "erase",
+            "Do you want us to delete your answers and this conversation? This cannot be undone.",
+            "Type yes to delete them, or no to keep them.",
+            "Yes, delete them",
+            "No, keep them",
+        )
     )
 
 

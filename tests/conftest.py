@@ -24,6 +24,9 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import Database, normalise_url, open_database
 
+# The loopback Bot Framework connector fixture, for every package's tests.
+pytest_plugins = ["tests.connector"]
+
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def server_database_url() -> str | None:

@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
-from tests.bot.conftest import Connector
+from tests.connector import Connector
 
 Client = TestClient[web.Request, web.Application]
 

@@ -16,8 +16,8 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.models import Answer, ConversationState, Response, TranscriptLine
 from storage.retention import purge
-from tests.bot.conftest import Connector
 from tests.bot.test_api_messages import FREE_TEXT_ANSWERS, message
+from tests.connector import Connector
 
 Client = TestClient[web.Request, web.Application]
 RESIDENT_TABLES = ("response", "answer", "transcriptline", "conversationstate", "activitylog")
