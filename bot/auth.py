@@ -28,10 +28,34 @@ from jwt.algorithms import RSAAlgorithm
 
 log = logging.getLogger(__name__)
 
-CHANNEL_ISSUER = "https://api.botframework.com"
-OAUTH_SCOPE = "https://api.botframework.com"
+
+@dataclass(frozen=True)
+class Cloud:
+    """Where an Azure cloud's Bot Service issues, publishes and accepts tokens."""
+
+    issuer: str  # the issuer of channels' tokens
+    scope: str  # the audience of the bot's own tokens for replies
+    metadata_url: str  # the OpenID document listing the channels' signing keys
+    login_url: str  # where the bot gets its own token
+
+
+PUBLIC_CLOUD = Cloud(
+    issuer="https://api.botframework.com",
+    scope="https://api.botframework.com",
+    metadata_url="https://login.botframework.com/v1/.well-known/openidconfiguration",
+    login_url="https://login.microsoftonline.com",
+)
+CLOUDS = {
+    "public": PUBLIC_CLOUD,
+    "us-government": Cloud(
+        issuer="https://api.botframework.us",
+        scope="https://api.botframework.us",
+        metadata_url="https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+        login_url="https://login.microsoftonline.us",
+    ),
+}
+
 CALLER_ID = "urn:botframework:azure"
-PUBLIC_CLOUD_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 LEEWAY = timedelta(minutes=5)
 KEYS_MAX_AGE = timedelta(hours=24)
 # An unknown key id may mean the keys were rotated; look again, but not on every forged token.
@@ -107,10 +131,11 @@ def _signing_keys(key_set: dict[str, Any]) -> list[tuple[str, SigningKey]]:
 class ChannelTokens:
     """Checks the token on an activity from an Azure Bot Service channel."""
 
-    def __init__(self, *, app_id: str, keys: OpenIdKeys, issuer: str = CHANNEL_ISSUER) -> None:
+    def __init__(self, *, app_id: str, keys: OpenIdKeys, cloud: Cloud = PUBLIC_CLOUD) -> None:
         self.app_id = app_id
         self.keys = keys
-        self.issuer = issuer
+        self.issuer = cloud.issuer
+        self.scope = cloud.scope
 
     async def check(
         self, authorization: str, *, channel_id: str, service_url: str
@@ -160,12 +185,12 @@ class KeysUnavailableError(Exception):
     """The signing keys could not be read, so no token can be checked just now."""
 
 
-def authenticated(adapter: Any, claims: dict[str, Any]) -> AuthenticateRequestResult:
+def authenticated(adapter: Any, claims: dict[str, Any], scope: str) -> AuthenticateRequestResult:
     """What botbuilder's own check would have produced for a token this module accepted."""
     identity = ClaimsIdentity(claims, True, "Bearer")
     result = AuthenticateRequestResult()
     result.claims_identity = identity
-    result.audience = OAUTH_SCOPE
+    result.audience = scope
     result.caller_id = CALLER_ID
     result.connector_factory = adapter.bot_framework_authentication.create_connector_factory(
         identity
@@ -197,7 +222,8 @@ async def process_authenticated(
     except KeysUnavailableError as error:
         log.error("cannot check tokens: %s", error)
         raise web.HTTPServiceUnavailable() from error
-    invoke = await adapter.process_activity(authenticated(adapter, claims), activity, bot.on_turn)
+    identity = authenticated(adapter, claims, tokens.scope)
+    invoke = await adapter.process_activity(identity, activity, bot.on_turn)
     if invoke:
         return web.json_response(serializer_helper(invoke.body), status=invoke.status)
     return web.Response(status=201)

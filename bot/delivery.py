@@ -22,12 +22,11 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
-from bot.auth import PUBLIC_CLOUD_METADATA_URL, ChannelTokens, OpenIdKeys
+from bot.auth import CLOUDS, PUBLIC_CLOUD, ChannelTokens, OpenIdKeys
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-OAUTH_SCOPE = "https://api.botframework.com"
 MANAGED_IDENTITY_URL = "http://169.254.169.254/metadata/identity/oauth2/token"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 ATTEMPTS = 4
@@ -47,7 +46,8 @@ class BotToken:
     password: str
     app_type: str = "MultiTenant"
     tenant_id: str = ""
-    login_url: str = "https://login.microsoftonline.com"
+    login_url: str = PUBLIC_CLOUD.login_url
+    scope: str = PUBLIC_CLOUD.scope
     _token: str = field(default="", repr=False)
     _expires: datetime = field(default=datetime.min.replace(tzinfo=UTC), repr=False)
 
@@ -66,7 +66,7 @@ class BotToken:
         if self.app_type == "UserAssignedMSI":
             params = {
                 "api-version": "2018-02-01",
-                "resource": OAUTH_SCOPE,
+                "resource": self.scope,
                 "client_id": self.app_id,
             }
             request = self.session.get(
@@ -79,7 +79,7 @@ class BotToken:
                 "grant_type": "client_credentials",
                 "client_id": self.app_id,
                 "client_secret": self.password,
-                "scope": f"{OAUTH_SCOPE}/.default",
+                "scope": f"{self.scope}/.default",
             }
             request = self.session.post(url, data=form)
         async with request as response:
@@ -188,17 +188,17 @@ def channel_client(settings: Settings, adapter: DeliveringAdapter) -> Any:
         async with aiohttp.ClientSession() as session:
             token = None
             if settings.auth_enabled:
-                keys = OpenIdKeys(
-                    settings.openid_metadata_url or PUBLIC_CLOUD_METADATA_URL, session
-                )
-                app[CHANNEL_TOKENS] = ChannelTokens(app_id=settings.app_id, keys=keys)
+                cloud = CLOUDS[settings.bot_cloud]
+                keys = OpenIdKeys(settings.openid_metadata_url or cloud.metadata_url, session)
+                app[CHANNEL_TOKENS] = ChannelTokens(app_id=settings.app_id, keys=keys, cloud=cloud)
                 token = BotToken(
                     session,
                     settings.app_id,
                     settings.app_password,
                     settings.app_type,
                     settings.app_tenant_id,
-                    settings.bot_login_url,
+                    settings.bot_login_url or cloud.login_url,
+                    cloud.scope,
                 )
             app[DELIVERY] = adapter.delivery = Delivery(session, token)
             yield

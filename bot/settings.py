@@ -62,14 +62,20 @@ class Settings:
     openid_metadata_url: str = _setting(
         "BOT_OPENID_METADATA_URL",
         "",
-        "Where to read the keys that sign channel tokens. Empty means Azure's public cloud; "
-        "set it for sovereign clouds and tests.",
+        "Where to read the keys that sign channel tokens. Empty means the cloud's own; "
+        "set it for tests.",
+    )
+    bot_cloud: str = _setting(
+        "BOT_CLOUD",
+        "public",
+        "public or us-government: the Azure cloud of the bot's channels, which sets the token "
+        "issuer, the key metadata and the login address.",
     )
     bot_login_url: str = _setting(
         "BOT_LOGIN_URL",
-        "https://login.microsoftonline.com",
-        "Where the bot gets its own token for sending replies (Azure AD). Change it only for "
-        "sovereign clouds and tests.",
+        "",
+        "Where the bot gets its own token for sending replies. Empty means the cloud's Azure AD; "
+        "set it for tests.",
     )
     resident_hash_key: str = _setting(
         "RESIDENT_HASH_KEY",
@@ -166,6 +172,8 @@ class Settings:
                         f"production, for example: python -c 'import secrets; "
                         f"print(secrets.token_urlsafe(32))'"
                     )
+        if self.bot_cloud not in ("public", "us-government"):
+            raise SettingsError("BOT_CLOUD must be public or us-government.")
         for name in ("transcript_days", "abandoned_days"):
             if not getattr(self, name).isdigit():
                 raise SettingsError(f"{_env_name(name)} must be a whole number of days.")

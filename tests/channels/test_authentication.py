@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import jwt
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import serialization
 
+from bot.app import create_app
+from bot.settings import Settings
 from tests.channels.conftest import (
     BOT_TOKEN,
     Client,
@@ -128,3 +132,15 @@ async def test_an_activity_with_another_service_url_than_its_token_is_refused(
     body = activity(connector, "hello", serviceUrl="https://attacker.example.org")
     assert await post(client, body, f"Bearer {issuer.token(connector.url)}") == 401
     assert connector.calls == 0
+
+
+async def test_the_us_government_cloud_takes_its_own_issuer_and_scope(
+    settings: Settings, connector: Connector, issuer: Issuer
+) -> None:
+    government = replace(settings, bot_cloud="us-government")
+    async with TestClient(TestServer(create_app(government))) as client:
+        public = issuer.token(connector.url)
+        assert await post(client, activity(connector, "hello"), f"Bearer {public}") == 401
+        ours = issuer.token(connector.url, iss="https://api.botframework.us")
+        assert await post(client, activity(connector, "hello"), f"Bearer {ours}") in (200, 201)
+    assert issuer.token_requests[-1]["scope"] == "https://api.botframework.us/.default"
