@@ -635,6 +635,8 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     state = outcome.state
     rows = render.summary_rows(survey, state["answers"])
     said = normalise(incoming.text)
+    if said in SUBMIT:
+        return _submit(survey, outcome, incoming)
     for word in ("change", "number", "answer", "question", "my", "the", "edit"):
         said = " ".join(w for w in said.split() if w != word)
     target = None

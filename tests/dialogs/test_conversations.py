@@ -208,3 +208,11 @@ def test_coming_back_after_a_day_with_an_answer_records_it(survey: Survey) -> No
     resident.now += timedelta(days=1)
     resident.says("no")
     assert resident.recorded["preferred|call_101"] == "no"
+
+
+def test_submit_works_after_starting_to_change_an_answer(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "101", "no", "skip", "3", "3", "skip")
+    resident.says("skip", "skip")
+    assert resident.phase == "summary"
+    resident.says("change", "submit")
+    assert resident.events["status"] == "completed"
