@@ -14,6 +14,7 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 
+from bot import directline, webchat
 from bot.auth import process_authenticated
 from bot.codebook import codebook
 from bot.conversation import Services
@@ -56,6 +57,8 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(channel_client(settings, adapter))
     app.cleanup_ctx.append(_database(survey))
     app.cleanup_ctx.append(daily_purge(lambda app: app[SERVICES].db, settings))
+    directline.setup(app, settings, lambda app: app[SERVICES])
+    webchat.setup(app, settings, lambda app: app[SERVICES])
     add_routes(app)
     review = create_review_app(ReviewConfig.from_settings(settings), codebook(survey))
     app.add_subapp("/review", review)

@@ -51,9 +51,14 @@ def serve(host: str, port: int, allow_anonymous: bool) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as error:  # Settings the app refuses, such as a weak secret.
+        raise click.ClickException(str(error)) from error
     base = f"http://{host}:{port}"
     click.echo(f"survey-bot is serving the survey from {settings.survey_file}")
+    click.echo(f"  Web chat (residents): {base}/")
+    click.echo(f"  Direct Line 3.0:      {base}/v3/directline/")
     click.echo(f"  Database:             {_safe_url(settings.database_url)}")
     click.echo(f"  Bot Framework:        {base}/api/messages")
     click.echo(f"  Health check:         {base}/healthz")

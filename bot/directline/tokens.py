@@ -1,0 +1,120 @@
+"""Direct Line tokens: signed, short-lived, bound to one conversation and one user.
+
+A token is a JWT (HS256) whose key is derived from SESSION_SECRET, so a
+token cannot be mistaken for a staff session cookie signed with the same
+secret. Its claims follow Azure's Direct Line tokens (`conv`, `user`), which
+is where Web Chat and the Direct Line client look for the user id.
+
+Two kinds: a conversation token, which the client sends as a bearer token and
+refreshes before it expires; and a stream token, carried in the WebSocket
+stream URL (browsers cannot set headers on a WebSocket), good for that stream
+only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Final
+
+import jwt
+
+LIFETIME_SECONDS: Final = 30 * 60
+ISSUER: Final = "survey-bot"
+AUDIENCE: Final = "directline"
+CONVERSATION: Final = "conversation"
+STREAM: Final = "stream"
+# Clocks of several instances may differ a little.
+LEEWAY_SECONDS: Final = 5
+
+
+class TokenError(Exception):
+    """A token that cannot be used: malformed, forged, or of the wrong kind."""
+
+
+class TokenExpired(TokenError):  # noqa: N818 (Direct Line's own name for it)
+    """A token that was good but has expired."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a token allows: one user in one conversation, until `expires_at` (Unix time)."""
+
+    conversation_id: str
+    user_id: str
+    expires_at: int
+
+    @property
+    def expires_in(self) -> int:
+        """Seconds left, never negative."""
+        return max(0, self.expires_at - int(time.time()))
+
+
+def new_conversation_id() -> str:
+    """A conversation id nobody can guess."""
+    return secrets.token_urlsafe(18)
+
+
+def new_user_id() -> str:
+    """A user id for a resident on the web chat.
+
+    The "dl_" prefix is Direct Line's mark of a user id embedded in a token, so
+    clients trust it and do not let anyone choose another.
+    """
+    return f"dl_{secrets.token_urlsafe(12)}"
+
+
+class Tokens:
+    """Issues and checks Direct Line tokens with a key derived from the session secret."""
+
+    def __init__(self, session_secret: str, lifetime: int = LIFETIME_SECONDS) -> None:
+        self._key = hmac.new(
+            session_secret.encode(), b"survey-bot direct line tokens", hashlib.sha256
+        ).digest()
+        self.lifetime = lifetime
+
+    def issue(self, conversation_id: str, user_id: str) -> tuple[str, Grant]:
+        """A fresh conversation token, and what it grants."""
+        grant = Grant(conversation_id, user_id, int(time.time()) + self.lifetime)
+        return self._sign(grant, CONVERSATION), grant
+
+    def stream(self, grant: Grant) -> str:
+        """A token for the WebSocket stream, expiring with the token it was asked with."""
+        return self._sign(grant, STREAM)
+
+    def read(self, token: str, kind: str = CONVERSATION) -> Grant:
+        """What the token grants; `TokenExpired` or `TokenError` if it grants nothing."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=["HS256"],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "conv", "user", "kind"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise TokenExpired("the token has expired") from error
+        except jwt.PyJWTError as error:
+            raise TokenError("the token is not valid") from error
+        if claims["kind"] != kind:
+            raise TokenError(f"this is not a {kind} token")
+        return Grant(str(claims["conv"]), str(claims["user"]), int(claims["exp"]))
+
+    def _sign(self, grant: Grant, kind: str) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "nbf": now,
+            "exp": grant.expires_at,
+            "conv": grant.conversation_id,
+            "user": grant.user_id,
+            "kind": kind,
+        }
+        return jwt.encode(claims, self._key, algorithm="HS256")

@@ -1,0 +1,194 @@
+/*
+ * The survey chat: Microsoft's Web Chat talking Direct Line to the survey server.
+ *
+ * Used by the survey page and by the embed on the force website (docs/embed.md).
+ * It renders into the element with a data-survey-bot attribute, whose value is
+ * the survey server's address (empty: this page's own server). The conversation
+ * id and token are kept in this tab's session storage, so closing and reopening
+ * the tab (or reloading) carries on the same conversation while its token can
+ * be refreshed. No secret is ever in the page: the server hands out a token
+ * for one new conversation.
+ */
+(function () {
+  'use strict';
+
+  var STORAGE_KEY = 'survey-bot:conversation';
+  var SAVE_EVERY_MS = 30 * 1000;
+  // botframework-directlinejs ConnectionStatus values.
+  var ONLINE = 2;
+  var FAILED_TO_CONNECT = 4;
+  var ENDED = 5;
+  // Set when the resident leaves quickly: nothing may be saved after that.
+  var leaving = false;
+
+  var STYLE = {
+    accent: '#1d4f91',
+    primaryFont: 'Arial, "Helvetica Neue", Helvetica, sans-serif',
+    backgroundColor: '#ffffff',
+    subtle: '#505a5f',
+    timestampColor: '#505a5f',
+    bubbleBackground: '#f3f2f1',
+    bubbleTextColor: '#0b0c0c',
+    bubbleBorderColor: '#b1b4b6',
+    bubbleBorderRadius: 4,
+    bubbleFromUserBackground: '#1d4f91',
+    bubbleFromUserTextColor: '#ffffff',
+    bubbleFromUserBorderColor: '#1d4f91',
+    bubbleFromUserBorderRadius: 4,
+    bubbleMaxWidth: 640,
+    suggestedActionLayout: 'flow',
+    suggestedActionBackgroundColor: '#ffffff',
+    suggestedActionBorderColor: '#1d4f91',
+    suggestedActionBorderRadius: 4,
+    suggestedActionBorderWidth: 2,
+    suggestedActionTextColor: '#1d4f91',
+    suggestedActionHeight: 44,
+    sendBoxTextWrap: true,
+    sendBoxButtonColor: '#1d4f91',
+    sendBoxPlaceholderColor: '#505a5f',
+    hideUploadButton: true
+  };
+
+  function remembered() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null');
+      return saved && saved.conversationId && saved.token ? saved : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function remember(chat) {
+    try {
+      window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(chat));
+    } catch (error) {
+      // Private browsing may refuse storage: the chat still works, it just cannot resume.
+    }
+  }
+
+  function forget() {
+    try {
+      window.sessionStorage.removeItem(STORAGE_KEY);
+    } catch (error) {
+      // Nothing stored.
+    }
+  }
+
+  async function post(url, token) {
+    var headers = token ? { Authorization: 'Bearer ' + token } : {};
+    var response = await window.fetch(url, {
+      method: 'POST',
+      headers: headers,
+      credentials: 'omit',
+      cache: 'no-store'
+    });
+    if (!response.ok) {
+      throw new Error('The chat server answered ' + response.status + '.');
+    }
+    return response.json();
+  }
+
+  // A token for the conversation this tab had, refreshed; or for a new one.
+  async function conversation(server, resume) {
+    var saved = resume ? remembered() : null;
+    if (saved) {
+      try {
+        var fresh = await post(server + '/v3/directline/tokens/refresh', saved.token);
+        return { conversationId: fresh.conversationId, token: fresh.token, userId: fresh.userId, resumed: true };
+      } catch (error) {
+        forget();
+      }
+    }
+    var started = await post(server + '/api/webchat/token');
+    return { conversationId: started.conversationId, token: started.token, userId: started.userId, resumed: false };
+  }
+
+  function status(element, text) {
+    var line = element.querySelector('[data-chat-status]');
+    if (line) {
+      line.textContent = text;
+    }
+  }
+
+  async function start(element, resume) {
+    var server = (element.getAttribute('data-survey-bot') || window.location.origin).replace(/\/+$/, '');
+    var chat = await conversation(server, resume);
+    remember(chat);
+    var options = { domain: server + '/v3/directline', token: chat.token, webSocket: true };
+    if (chat.resumed) {
+      // Reconnect to the same conversation: its history is replayed.
+      options.conversationId = chat.conversationId;
+    }
+    var directLine = window.WebChat.createDirectLine(options);
+    var online = false;
+    var subscription = directLine.connectionStatus$.subscribe(function (connection) {
+      if (connection === ONLINE) {
+        online = true;
+      } else if (chat.resumed && !online && (connection === FAILED_TO_CONNECT || connection === ENDED)) {
+        // The old conversation has gone (or its token could not be used): start afresh.
+        subscription.unsubscribe();
+        directLine.end();
+        forget();
+        start(element, false).catch(function (error) { failed(element, error); });
+      }
+    });
+    var save = function () {
+      if (directLine.token && !leaving) {
+        remember({ conversationId: chat.conversationId, token: directLine.token, userId: chat.userId });
+      }
+    };
+    window.setInterval(save, SAVE_EVERY_MS);
+    window.addEventListener('pagehide', save);
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        userID: chat.userId,
+        locale: element.getAttribute('data-locale') || 'en-GB',
+        nonce: element.getAttribute('data-nonce') || undefined,
+        styleOptions: STYLE
+      },
+      element
+    );
+    element.setAttribute('data-chat-ready', chat.resumed ? 'resumed' : 'new');
+  }
+
+  function failed(element, error) {
+    status(element, 'Sorry, the chat could not start. Please try again later.');
+    if (window.console) {
+      window.console.error(error);
+    }
+  }
+
+  // Clear the conversation from this browser and go to a neutral site, leaving
+  // nothing in the back button history.
+  function leaveQuickly(event) {
+    event.preventDefault();
+    leaving = true;
+    forget();
+    document.body.classList.add('leaving');
+    window.location.replace(event.currentTarget.getAttribute('href'));
+  }
+
+  function ready() {
+    document.documentElement.classList.remove('no-js');
+    var leave = document.querySelectorAll('[data-leave-quickly]');
+    for (var i = 0; i < leave.length; i += 1) {
+      leave[i].addEventListener('click', leaveQuickly);
+    }
+    var element = document.querySelector('[data-survey-bot]');
+    if (!element) {
+      return;
+    }
+    if (!window.WebChat) {
+      failed(element, new Error('Web Chat did not load.'));
+      return;
+    }
+    start(element, true).catch(function (error) { failed(element, error); });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', ready);
+  } else {
+    ready();
+  }
+})();
