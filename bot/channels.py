@@ -42,7 +42,9 @@ def _parts(message: dict[str, Any], channel: str) -> list[tuple[str, list[tuple[
     body = _body(message)
     choices = message.get("choices") or []
     if channel in BUTTON_CHANNELS:
-        return [(body, [(c["title"], c["value"]) for c in choices])]
+        # A tapped button sends its value as the resident's message, which the chat shows:
+        # send the words on the button ("Yes, start the survey"), which the engine reads too.
+        return [(body, [(c["title"], c["title"]) for c in choices])]
     if channel == MESSENGER:
         return [_messenger(message, body, choices)]
     return [(_numbered(message, body, choices), [])]
