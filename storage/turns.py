@@ -182,6 +182,17 @@ async def append_activities(
         return await _append(session, rows)
 
 
+async def conversation_started(db: Database, *, conversation_id: str) -> bool:
+    """Whether anything is logged for the conversation yet."""
+    async with db.sessions() as session:
+        found = await session.exec(
+            select(ActivityLog.seq)
+            .where(col(ActivityLog.conversation_id) == conversation_id)
+            .limit(1)
+        )
+        return found.first() is not None
+
+
 async def activities_since(
     db: Database, *, conversation_id: str, watermark: int
 ) -> tuple[list[dict[str, Any]], int]:

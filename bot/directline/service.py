@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import col, select
 from yarl import URL
 
 from bot.conversation import Services
@@ -24,8 +23,7 @@ from bot.directline.tokens import Grant, TokenError, TokenExpired, Tokens
 from bot.handler import SurveyBot
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import ActivityLog
-from storage.turns import activities_since
+from storage.turns import activities_since, conversation_started
 
 PREFIX = "/v3/directline"
 
@@ -118,13 +116,7 @@ class DirectLine:
 
     async def known(self, conversation_id: str) -> bool:
         """Whether the conversation has been started (anything is logged for it)."""
-        async with self.running.db.sessions() as session:
-            found = await session.exec(
-                select(ActivityLog.seq)
-                .where(col(ActivityLog.conversation_id) == conversation_id)
-                .limit(1)
-            )
-            return found.first() is not None
+        return await conversation_started(self.running.db, conversation_id=conversation_id)
 
     async def activities(
         self, conversation_id: str, watermark: int
