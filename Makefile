@@ -40,5 +40,13 @@ pytest: $(STAMP) $(NODE_STAMP) browser
 
 test: lint types pytest
 
+# Load benchmarks (bench/): under five minutes, table on the terminal, results in bench/results/.
+bench: $(STAMP)
+	$(PY) -m bench
+
+# The same code, briefly, to check it works (about 20 s); `make test` runs it (tests/bench).
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick
+
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

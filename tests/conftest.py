@@ -12,6 +12,7 @@ never see each other's rows either way.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from dialogs.loader import DEFAULT_SURVEY
 from storage.database import Database, normalise_url, open_database
 
 # The loopback Bot Framework connector fixture, for every package's tests.
@@ -65,3 +67,14 @@ async def _empty_tables(url: str) -> None:
         await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()
+
+
+@pytest.fixture(scope="session")
+def survey_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shipped survey with its dates opened wide, so no test depends on today's date."""
+    source = DEFAULT_SURVEY.read_text(encoding="utf-8")
+    source = re.sub(r"^opens = .*$", "opens = 2000-01-01", source, flags=re.MULTILINE)
+    source = re.sub(r"^closes = .*$", "closes = 2999-12-31", source, flags=re.MULTILINE)
+    path = tmp_path_factory.mktemp("survey") / DEFAULT_SURVEY.name
+    path.write_text(source, encoding="utf-8")
+    return str(path)

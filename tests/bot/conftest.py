@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,10 +16,11 @@ from bot.settings import Settings
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, survey_file: str) -> Settings:
     """Settings for a test app on the test's database."""
     return Settings(
         environment="test",
+        survey_file=survey_file,
         database_url=database_url,
         session_secret="test-session-secret-of-forty-characters!",
         resident_hash_key="test-resident-hash-key-of-forty-characters",
@@ -28,3 +32,22 @@ async def client(settings: Settings) -> AsyncIterator[TestClient[web.Request, we
     """The whole app, served on loopback."""
     async with TestClient(TestServer(create_app(settings))) as test_client:
         yield test_client
+
+
+async def survey_bot(settings: Settings, *args: str) -> tuple[int, str]:
+    """Run the survey-bot command in its own process, as a person would: (exit code, output)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env={
+            **os.environ,
+            "DATABASE_URL": settings.database_url,
+            "SURVEY_FILE": settings.survey_file,
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await process.communicate()
+    return process.returncode or 0, out.decode()

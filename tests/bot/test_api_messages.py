@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 import uuid
 from typing import Any
 
@@ -13,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
+from tests.bot.conftest import survey_bot
 from tests.connector import Connector
 
 Client = TestClient[web.Request, web.Application]
@@ -59,22 +57,6 @@ def message(
     }
 
 
-async def survey_bot(settings: Settings, *args: str) -> str:
-    """Run the survey-bot command in its own process, as a person would."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env={**os.environ, "DATABASE_URL": settings.database_url},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode()
-
-
 async def say(client: Client, connector: Connector, conversation: str, text: str) -> None:
     body = message(conversation, text, connector.url, "telegram")
     response = await client.post("/api/messages", json=body)
@@ -90,7 +72,8 @@ async def test_a_resident_answering_in_free_text_completes_the_survey(
     assert "automated survey" in replies[0]
     assert any("Your reference is" in r for r in replies[-2:])
 
-    output = await survey_bot(settings, "export", "--format", "json")
+    code, output = await survey_bot(settings, "export", "--format", "json")
+    assert code == 0, output
     [line] = output.splitlines()
     response = json.loads(line)
     assert response["status"] == "completed"

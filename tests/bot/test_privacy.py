@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,6 +13,7 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.models import Answer, ConversationState, Response, TranscriptLine
 from storage.retention import purge
+from tests.bot.conftest import survey_bot
 from tests.bot.test_api_messages import FREE_TEXT_ANSWERS, message
 from tests.connector import Connector
 
@@ -37,16 +35,6 @@ async def rows_in(db: Database, table: str) -> int:
             sa.select(sa.func.count()).select_from(SQLModel.metadata.tables[table])
         )
         return int(result.scalar_one())
-
-
-async def survey_bot(settings: Settings, *args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args,
-        env={**os.environ, "DATABASE_URL": settings.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    out, _ = await process.communicate()
-    return process.returncode or 0, out.decode()
 
 
 async def test_erasing_by_reference_leaves_nothing_in_any_table(

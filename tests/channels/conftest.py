@@ -103,10 +103,11 @@ async def issuer() -> AsyncIterator[Issuer]:
 
 
 @pytest.fixture
-def settings(database_url: str, issuer: Issuer) -> Settings:
+def settings(database_url: str, issuer: Issuer, survey_file: str) -> Settings:
     """Authentication on, with Azure's services on loopback."""
     return Settings(
         environment="test",
+        survey_file=survey_file,
         database_url=database_url,
         app_id=APP_ID,
         app_password=APP_PASSWORD,

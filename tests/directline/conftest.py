@@ -61,10 +61,11 @@ def message(text: str, client_id: str | None = None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, survey_file: str) -> Settings:
     """Settings for a test app with a Direct Line secret and one allowed origin."""
     return Settings(
         environment="test",
+        survey_file=survey_file,
         database_url=database_url,
         session_secret="test-session-secret-of-forty-characters!",
         resident_hash_key="test-resident-hash-key-of-forty-characters",

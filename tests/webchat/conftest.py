@@ -50,10 +50,11 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, survey_file: str) -> Settings:
     """Settings for the page under test: a leave URL the test can catch."""
     return Settings(
         environment="test",
+        survey_file=survey_file,
         database_url=database_url,
         session_secret="test-session-secret-of-forty-characters!",
         resident_hash_key="test-resident-hash-key-of-forty-characters",

@@ -1,0 +1,41 @@
+"""survey-bot as it is deployed: `create_app(settings)`, with one change for the benchmark.
+
+The change: each conversation's message rate limit (a few a second, which no
+person typing reaches) is lifted, because the benchmark's residents answer the
+moment a reply arrives. The limiter is still consulted on every message, so
+its cost is measured; it just never says no.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from aiohttp import web
+
+from bot.app import create_app as create_survey_bot
+from bot.directline import DIRECT_LINE
+from bot.directline.limits import RateLimiter
+from bot.settings import Settings
+
+UNLIMITED = 1e9
+
+
+def settings(database_url: str, survey_file: str) -> Settings:
+    """Settings for a benchmark server: fresh secrets, the given database and survey."""
+    chosen = Settings(
+        environment="test",
+        database_url=database_url,
+        survey_file=survey_file,
+        session_secret=secrets.token_urlsafe(30),
+        resident_hash_key=secrets.token_urlsafe(30),
+        log_level="INFO",
+    )
+    chosen.check()
+    return chosen
+
+
+def create_app(database_url: str, survey_file: str) -> web.Application:
+    """The whole survey-bot application, without the per-conversation rate limit."""
+    app = create_survey_bot(settings(database_url, survey_file))
+    app[DIRECT_LINE].limiter = RateLimiter(rate=UNLIMITED, burst=UNLIMITED)
+    return app
