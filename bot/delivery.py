@@ -21,6 +21,11 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
+from botframework.connector.auth import (
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
 
 from bot.auth import CLOUDS, PUBLIC_CLOUD, ChannelTokens, OpenIdKeys
 from bot.settings import Settings
@@ -147,10 +152,76 @@ def _activity_url(activity: dict[str, Any]) -> str:
     return f"{url}/{quote(str(reply_to), safe='')}" if reply_to else url
 
 
+class ReusedClients(BotFrameworkAuthentication):
+    """botbuilder's authentication, building each connector and token client once, not per turn.
+
+    botbuilder makes a ConnectorClient and a UserTokenClient for every turn, and each one
+    sets up msrest's retry policy afresh: that costs more CPU than the rest of the turn.
+    Replies go through `Delivery`, so these clients serve only the rare activity it does
+    not send, and one of each is plenty.
+    """
+
+    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+        self.inner = inner
+        self._connectors: dict[tuple[str, str], Any] = {}
+        self._token_clients: dict[str, Any] = {}
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> Any:
+        """The inner check, with a connector factory that reuses its clients."""
+        result = await self.inner.authenticate_request(activity, auth_header)
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
+        """The inner check, unchanged."""
+        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        """A factory that makes one client per service URL and audience, then reuses it."""
+        return _ReusingFactory(self, self.inner.create_connector_factory(claims_identity))
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
+        """One token client per bot app id."""
+        app_id = str(claims_identity.claims.get("appid") or claims_identity.claims.get("aud") or "")
+        if app_id not in self._token_clients:
+            client = await self.inner.create_user_token_client(claims_identity)
+            self._token_clients[app_id] = client
+        return self._token_clients[app_id]
+
+    def create_bot_framework_client(self) -> Any:
+        """The inner client, unchanged."""
+        return self.inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        """The inner audience, unchanged."""
+        return str(self.inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        """The inner check, unchanged."""
+        return await self.inner.authenticate_channel_request(auth_header)
+
+
+class _ReusingFactory(ConnectorFactory):
+    """Hands out the client made the first time for a service URL and audience."""
+
+    def __init__(self, owner: ReusedClients, inner: ConnectorFactory) -> None:
+        self.owner = owner
+        self.inner = inner
+
+    async def create(self, service_url: str, audience: str) -> Any:
+        key = (service_url or "", audience or "")
+        if key not in self.owner._connectors:
+            self.owner._connectors[key] = await self.inner.create(service_url, audience)
+        return self.owner._connectors[key]
+
+
 class DeliveringAdapter(CloudAdapter):
     """botbuilder's CloudAdapter, sending through `Delivery` instead of its connector client."""
 
     delivery: Delivery | None = None
+
+    def __init__(self, authentication: BotFrameworkAuthentication) -> None:
+        super().__init__(ReusedClients(authentication))
 
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]

@@ -16,7 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot import channels
 from bot.conversation import Arrival, Services, run_turn
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveringAdapter, DeliveryError
 from storage.turns import activities_since
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,11 @@ class SurveyBot(Bot):
         if arrival.channel in channels.TYPING_CHANNELS:
             await context.send_activity(Activity(type=ActivityTypes.typing))
         replies: list[dict[str, Any]] = []
-        if await self._undelivered(arrival):
+        # Only channels we post replies to can miss them; Direct Line clients read the log.
+        pending = isinstance(context.adapter, DeliveringAdapter) and await self._undelivered(
+            arrival
+        )
+        if pending:
             # The resident never saw our last replies: show them before reading anything new.
             replies = await self._last_replies(arrival)
         elif not readable(context.activity):
@@ -48,10 +52,15 @@ class SurveyBot(Bot):
             replies = _readdressed(replies, arrival) if last else []
         if not replies:
             replies = await run_turn(self.services, arrival)
-        await self._send(context, arrival, replies)
+        await self._send(context, arrival, replies, delivered_late=pending)
 
     async def _send(
-        self, context: TurnContext, arrival: Arrival, replies: list[dict[str, Any]]
+        self,
+        context: TurnContext,
+        arrival: Arrival,
+        replies: list[dict[str, Any]],
+        *,
+        delivered_late: bool = False,
     ) -> None:
         """Send the replies; if the channel will not take them, remember to show them later."""
         if not replies:
@@ -63,7 +72,7 @@ class SurveyBot(Bot):
             log.warning("replies in %s not delivered: %s", arrival.conversation_id, error)
             await self.services.states.write({key: {"since": datetime.now(UTC).isoformat()}})
             return
-        if not arrival.welcome:
+        if delivered_late:
             await self.services.states.delete([key])
 
     async def _undelivered(self, arrival: Arrival) -> bool:
