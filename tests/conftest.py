@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from bot.settings import Settings
 from dialogs.loader import DEFAULT_SURVEY
 from storage.database import Database, normalise_url, open_database
 
@@ -78,3 +79,19 @@ def survey_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("survey") / DEFAULT_SURVEY.name
     path.write_text(source, encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture
+def settings(database_url: str, survey_file: str) -> Settings:
+    """Settings for a test app on the test's database, with strong secrets.
+
+    Packages that need more (a Direct Line secret, authentication) override this
+    fixture and build on it with `dataclasses.replace`.
+    """
+    return Settings(
+        environment="test",
+        survey_file=survey_file,
+        database_url=database_url,
+        session_secret="test-session-secret-of-forty-characters!",
+        resident_hash_key="test-resident-hash-key-of-forty-characters",
+    )

@@ -16,18 +16,6 @@ from bot.settings import Settings
 
 
 @pytest.fixture
-def settings(database_url: str, survey_file: str) -> Settings:
-    """Settings for a test app on the test's database."""
-    return Settings(
-        environment="test",
-        survey_file=survey_file,
-        database_url=database_url,
-        session_secret="test-session-secret-of-forty-characters!",
-        resident_hash_key="test-resident-hash-key-of-forty-characters",
-    )
-
-
-@pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     """The whole app, served on loopback."""
     async with TestClient(TestServer(create_app(settings))) as test_client:

@@ -14,6 +14,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import jwt
@@ -103,17 +104,14 @@ async def issuer() -> AsyncIterator[Issuer]:
 
 
 @pytest.fixture
-def settings(database_url: str, issuer: Issuer, survey_file: str) -> Settings:
+def settings(settings: Settings, issuer: Issuer) -> Settings:
     """Authentication on, with Azure's services on loopback."""
-    return Settings(
-        environment="test",
-        survey_file=survey_file,
-        database_url=database_url,
+    return replace(
+        settings,
         app_id=APP_ID,
         app_password=APP_PASSWORD,
         openid_metadata_url=f"{issuer.url}/.well-known/openidconfiguration",
         bot_login_url=issuer.url,
-        session_secret="channel-tests-session-secret-of-enough-length",
     )
 
 

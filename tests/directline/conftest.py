@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,17 +61,9 @@ def message(text: str, client_id: str | None = None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def settings(database_url: str, survey_file: str) -> Settings:
+def settings(settings: Settings) -> Settings:
     """Settings for a test app with a Direct Line secret and one allowed origin."""
-    return Settings(
-        environment="test",
-        survey_file=survey_file,
-        database_url=database_url,
-        session_secret="test-session-secret-of-forty-characters!",
-        resident_hash_key="test-resident-hash-key-of-forty-characters",
-        direct_line_secret=SECRET,
-        allowed_origins=FORCE_WEBSITE,
-    )
+    return replace(settings, direct_line_secret=SECRET, allowed_origins=FORCE_WEBSITE)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,16 +50,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 @pytest.fixture
-def settings(database_url: str, survey_file: str) -> Settings:
+def settings(settings: Settings) -> Settings:
     """Settings for the page under test: a leave URL the test can catch."""
-    return Settings(
-        environment="test",
-        survey_file=survey_file,
-        database_url=database_url,
-        session_secret="test-session-secret-of-forty-characters!",
-        resident_hash_key="test-resident-hash-key-of-forty-characters",
-        leave_site_url=LEAVE_URL,
-    )
+    return replace(settings, leave_site_url=LEAVE_URL)
 
 
 @pytest.fixture
