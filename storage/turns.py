@@ -107,7 +107,7 @@ async def commit_turn(db: Database, *, turn: TurnRecord) -> TurnOutcome:
             await _refuse_duplicate(session, turn.conversation_id, incoming_id)
         next_seq = await _last_seq(session, turn.conversation_id) + 1
         if turn.discard_conversation:
-            return await _discard(session, turn, next_seq, incoming_id)
+            return await _discard(session, turn, next_seq)
         return await _record(session, turn, next_seq)
 
 
@@ -136,25 +136,34 @@ async def _record(session: AsyncSession, turn: TurnRecord, next_seq: int) -> Tur
         )
         for sender, text, at in turn.transcript
     )
+    incoming_seq, outgoing_seqs = await _log_turn(session, turn, next_seq)
+    return TurnOutcome(response_id, etag, incoming_seq, outgoing_seqs)
+
+
+async def _log_turn(
+    session: AsyncSession, turn: TurnRecord, next_seq: int
+) -> tuple[int | None, list[int]]:
+    """Log the resident's activity and the replies to it; their sequence numbers."""
     incoming = [] if turn.incoming is None else [turn.incoming]
     rows = _log_rows(turn.conversation_id, incoming, "in", next_seq, None)
     reply_to = rows[0].activity_id if rows else None
     rows += _log_rows(turn.conversation_id, turn.outgoing, "out", next_seq + len(rows), reply_to)
     seqs = await _append(session, rows)
-    incoming_seq = seqs.pop(0) if incoming else None
-    return TurnOutcome(response_id, etag, incoming_seq, seqs)
+    return (seqs.pop(0) if incoming else None), seqs
 
 
-async def _discard(
-    session: AsyncSession, turn: TurnRecord, next_seq: int, incoming_id: str | None
-) -> TurnOutcome:
-    """Forget the conversation, then log the replies to this turn (and not its activity)."""
+async def _discard(session: AsyncSession, turn: TurnRecord, next_seq: int) -> TurnOutcome:
+    """Forget the conversation, then log this turn's message and replies.
+
+    A chat widget waits for the echo of the resident's message (Web Chat says "Send
+    failed" without it), so that one message stays in the chat log, which is deleted
+    with the transcripts at the end of retention. Numbering carries on past the purge
+    so clients' watermarks stay valid.
+    """
     await purge_conversation(session, turn.conversation_id, turn.state_key)
-    # Numbering carries on past the purge so clients' watermarks stay valid.
-    rows = _log_rows(turn.conversation_id, turn.outgoing, "out", next_seq, incoming_id)
-    outgoing_seqs = await _append(session, rows)
+    incoming_seq, outgoing_seqs = await _log_turn(session, turn, next_seq)
     log.info("discarded conversation %s", turn.conversation_id)
-    return TurnOutcome(None, None, None, outgoing_seqs)
+    return TurnOutcome(None, None, incoming_seq, outgoing_seqs)
 
 
 async def append_activities(

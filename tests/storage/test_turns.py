@@ -311,11 +311,14 @@ async def test_discarding_a_conversation_leaves_nothing_of_it_and_keeps_the_othe
         ),
     )
 
-    assert await count(db, "declined") == dict.fromkeys(kept, 0)
+    # Only the resident's last message stays in the chat log, for the widget's echo.
+    assert await count(db, "declined") == {**dict.fromkeys(kept, 0), "activities": 1}
     assert await count(db, "kept") == kept
 
 
-async def test_the_reply_to_a_discarding_turn_is_logged_after_the_purge(db: Database) -> None:
+async def test_a_discarding_turn_logs_its_message_and_reply_after_the_purge(
+    db: Database,
+) -> None:
     first = await commit_turn(db, turn=answering("declined"))
     discard = make_turn(
         "declined",
@@ -329,10 +332,11 @@ async def test_the_reply_to_a_discarding_turn_is_logged_after_the_purge(db: Data
     outcome = await commit_turn(db, turn=discard)
 
     # Numbered after what was purged, so a client's watermark still finds it.
-    assert outcome == TurnOutcome(None, None, None, [3])
+    assert outcome == TurnOutcome(None, None, 3, [4])
     async with db.sessions() as session:
-        logged = (await session.exec(select(ActivityLog))).one()
-        assert (logged.direction, logged.activity["text"]) == ("out", "Nothing was kept.")
+        logged = (await session.exec(select(ActivityLog).order_by(ActivityLog.seq))).all()
+        assert [row.direction for row in logged] == ["in", "out"]
+        assert logged[1].activity["text"] == "Nothing was kept."
     with pytest.raises(DuplicateActivity) as raised:
         await commit_turn(db, turn=discard)
     assert [reply["text"] for reply in raised.value.replies] == ["Nothing was kept."]
