@@ -322,42 +322,31 @@ async def _with_database(settings: Settings, work: Any) -> Any:
 def erase(reference: str) -> None:
     """Delete a response by its reference code, with its transcript, state and chat log."""
     from storage.errors import RecordNotFound
+    from storage.retention import erase_by_reference
+
+    async def erase_one(db: Any) -> None:
+        await erase_by_reference(db, reference=reference)
 
     try:
-        asyncio.run(_erase(_settings(), reference))
+        asyncio.run(_with_database(_settings(), erase_one))
     except RecordNotFound as error:
         raise click.ClickException(f"No response has the reference {reference}.") from error
     click.echo(f"Deleted the response {reference} and everything about its conversation.")
 
 
-async def _erase(settings: Settings, reference: str) -> None:
-    from storage.database import open_database
-    from storage.retention import erase_by_reference
-
-    db = await open_database(settings.database_url)
-    try:
-        await erase_by_reference(db, reference=reference)
-    finally:
-        await db.close()
-
-
 @main.command()
 def purge() -> None:
     """Delete transcripts and unfinished responses older than the settings allow."""
-    counts = asyncio.run(_purge(_settings()))
+    from bot.retention import purge_once
+
+    settings = _settings()
+
+    async def purge_now(db: Any) -> Any:
+        return await purge_once(db, settings)
+
+    counts = asyncio.run(_with_database(settings, purge_now))
     click.echo(
         f"Deleted {counts.transcript_lines} transcript lines, {counts.activities} chat log "
         f"entries, {counts.responses} unfinished responses and {counts.states} old "
         "conversation states."
     )
-
-
-async def _purge(settings: Settings) -> Any:
-    from bot.retention import purge_once
-    from storage.database import open_database
-
-    db = await open_database(settings.database_url)
-    try:
-        return await purge_once(db, settings)
-    finally:
-        await db.close()
