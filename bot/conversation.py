@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from bot import channels
 from bot.settings import Settings
 from dialogs import engine
@@ -23,9 +25,9 @@ from dialogs.redact import redact
 from dialogs.schema import Survey
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
-from storage.queries import has_completed
-from storage.state import StateStore
-from storage.turns import AnswerWrite, TurnRecord, commit_turn
+from storage.queries import completed_before
+from storage.state import ETAG_KEY, StateStore, read_states
+from storage.turns import AnswerWrite, TurnRecord, lock_conversation, write_turn
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,8 @@ class Arrival:
 
 def new_reference() -> str:
     """A short reference code a resident can quote, such as "HX7K2P9Q"."""
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    # 32 letters: each random byte's low five bits pick one, evenly.
+    return "".join(REFERENCE_ALPHABET[byte & 31] for byte in secrets.token_bytes(REFERENCE_LENGTH))
 
 
 def resident_hash(settings: Settings, channel: str, user_id: str) -> str:
@@ -96,31 +99,43 @@ async def run_turn(services: Services, arrival: Arrival) -> list[dict[str, Any]]
 
 
 async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]:
+    """Read the state, run the survey and write the turn, in one write transaction.
+
+    One transaction, run whole (see `Database.run_write`), is the cheapest way
+    through the database; the e-tag check stays, for a state written by
+    another instance in between.
+    """
     survey, settings = services.survey, services.settings
     key = state_key(arrival.channel, arrival.conversation_id)
-    stored = (await services.states.read([key])).get(key)
     now = datetime.now(UTC)
     resident = resident_hash(settings, arrival.channel, arrival.user_id)
-    if stored is None:
-        taken_part = settings.one_response_per_resident == "true" and await has_completed(
-            services.db, resident=resident, survey_id=survey.id
-        )
-        if arrival.welcome:
-            outcome = engine.start(survey, now, taken_part=taken_part)
+    reference = new_reference()
+    check_taken_part = settings.one_response_per_resident == "true"
+
+    def step(connection: sa.Connection) -> list[dict[str, Any]]:
+        lock_conversation(connection, arrival.conversation_id)
+        stored = read_states(connection, [key]).get(key)
+        if stored is None:
+            taken_part = check_taken_part and completed_before(
+                connection, resident=resident, survey_id=survey.id
+            )
+            if arrival.welcome:
+                outcome = engine.start(survey, now, taken_part=taken_part)
+            else:
+                incoming = engine.Incoming(arrival.text, now, reference, taken_part=taken_part)
+                outcome = engine.turn(survey, engine.new_state(survey), incoming)
+            etag = None
+        elif arrival.welcome:
+            return []  # A conversation that has started already: nothing to say until they speak.
         else:
-            incoming = engine.Incoming(arrival.text, now, new_reference(), taken_part=taken_part)
-            outcome = engine.turn(survey, engine.new_state(survey), incoming)
-        etag = None
-    elif arrival.welcome:
-        return []  # A conversation that has started already: nothing to say until they speak.
-    else:
-        etag = stored.pop("e_tag")
-        outcome = engine.turn(survey, stored, engine.Incoming(arrival.text, now, new_reference()))
-    outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
-    await commit_turn(
-        services.db, turn=_record(services, arrival, outcome, key, etag, outgoing, resident, now)
-    )
-    return outgoing
+            etag = stored.pop(ETAG_KEY)
+            outcome = engine.turn(survey, stored, engine.Incoming(arrival.text, now, reference))
+        outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
+        record = _record(services, arrival, outcome, key, etag, outgoing, resident, now)
+        write_turn(connection, record)
+        return outgoing
+
+    return await services.db.run_write(step)
 
 
 def _addressed(

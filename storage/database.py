@@ -4,9 +4,17 @@
 schema up to date with the Alembic migrations. Importing this module does
 nothing.
 
-Writes go through `Database.write()`. On SQLite it holds an asyncio lock and
-starts the transaction with BEGIN IMMEDIATE, so writers queue instead of
-failing with "database is locked"; on PostgreSQL writes run concurrently.
+Writes go through `Database.write()` (a session) or `Database.run_write()` (a
+function given one connection). On SQLite both hold an asyncio lock and start
+the transaction with BEGIN IMMEDIATE, so writers queue instead of failing with
+"database is locked"; on PostgreSQL writes run concurrently.
+
+The hot path (a resident's turn) uses `run_write` and `run_read`: plain
+synchronous SQLAlchemy Core, run whole. On a SQLite file that is one hop to a
+worker thread per transaction, instead of one per statement through the async
+driver, so the write lock is held for a fraction of a millisecond, not for a
+dozen trips round the event loop. On PostgreSQL the same function runs on the
+async connection (SQLAlchemy's `run_sync`).
 """
 
 from __future__ import annotations
@@ -14,9 +22,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -40,6 +50,11 @@ SQLITE_PRAGMAS: Final = (
 )
 # The execution option that asks SQLite for a write transaction (BEGIN IMMEDIATE).
 _WRITE_OPTION: Final = "survey_bot_write"
+# The execution option that leaves SQLite in autocommit: each statement reads the latest commit.
+_AUTOCOMMIT_OPTION: Final = "survey_bot_autocommit"
+# Threads reading a SQLite file at once (WAL lets readers run beside the writer).
+SQLITE_READERS: Final = 2
+T = TypeVar("T")
 # Any fixed number: PostgreSQL instances starting at once migrate one at a time.
 _MIGRATION_LOCK: Final = 7_215_001
 
@@ -57,9 +72,9 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    """An open database: the engine, the session factory and the write helper."""
+    """An open database: the engine, the session factory and the write helpers."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, sync_engine: sa.Engine | None = None) -> None:
         self.engine = engine
         self.dialect: str = engine.dialect.name
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
@@ -67,6 +82,17 @@ class Database:
         )
         # SQLite has one writer at a time; queueing here beats "database is locked".
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        # A SQLite file is also opened synchronously, for `run_write` and `run_read`.
+        self._sync_engine = sync_engine
+        self._writer: ThreadPoolExecutor | None = None
+        self._readers: ThreadPoolExecutor | None = None
+        self._connections: list[_ThreadConnections] = []
+        if sync_engine is not None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+            self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
+            self._write_connections = _ThreadConnections(sync_engine, {_WRITE_OPTION: True})
+            self._read_connections = _ThreadConnections(sync_engine, {_AUTOCOMMIT_OPTION: True})
+            self._connections = [self._write_connections, self._read_connections]
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -84,9 +110,91 @@ class Database:
             await session.connection(execution_options={_WRITE_OPTION: True})
             yield session
 
+    async def run_write(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run `work(connection)` in one write transaction: committed if it returns.
+
+        `work` is plain synchronous SQLAlchemy and must not touch the event loop.
+        """
+        if self._sync_engine is None or self._writer is None:
+            async with self._locked(), self.engine.connect() as connection:
+                await connection.execution_options(**{_WRITE_OPTION: True})
+                async with connection.begin():
+                    return await connection.run_sync(work)
+        connections, writer = self._write_connections, self._writer
+        async with self._locked():
+            return await asyncio.get_running_loop().run_in_executor(
+                writer, _run_in_transaction, connections, work
+            )
+
+    async def run_read(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run `work(connection)`, which only reads.
+
+        Each statement sees what was committed when it ran: a read of several
+        statements that must agree with each other belongs in `run_write`.
+        """
+        if self._sync_engine is None or self._readers is None:
+            async with self.engine.connect() as connection, connection.begin():
+                return await connection.run_sync(work)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._readers, _run_in_transaction, self._read_connections, work
+        )
+
+    def _locked(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
+
     async def close(self) -> None:
         """Close every connection."""
+        if self._sync_engine is not None:
+            for pool in (self._writer, self._readers):
+                if pool is not None:
+                    pool.shutdown(wait=True)
+            for connections in self._connections:
+                connections.close_all()
+            self._sync_engine.dispose()
         await self.engine.dispose()
+
+
+class _ThreadConnections:
+    """A connection of the synchronous engine for each worker thread, kept open.
+
+    Taking one from the pool for every transaction would cost more than most
+    of the transactions on the hot path.
+    """
+
+    def __init__(self, engine: sa.Engine, options: dict[str, Any]) -> None:
+        self._engine = engine
+        self._options = options
+        self._local = threading.local()
+        self._opened: list[sa.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sa.Connection:
+        """This thread's connection, opened the first time (or after it was lost)."""
+        connection: sa.Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._engine.connect().execution_options(**self._options)
+            self._local.connection = connection
+            with self._lock:
+                self._opened.append(connection)
+        return connection
+
+    def close_all(self) -> None:
+        """Close every connection (once the threads have stopped)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+
+
+def _run_in_transaction(connections: _ThreadConnections, work: Callable[[sa.Connection], T]) -> T:
+    """In a worker thread: `work` on the thread's connection, in a transaction.
+
+    For readers the transaction is SQLAlchemy's alone: SQLite stays in
+    autocommit (see `_configure_sqlite`).
+    """
+    connection = connections.get()
+    with connection.begin():
+        return work(connection)
 
 
 async def open_database(url: str, *, migrate: bool = True) -> Database:
@@ -96,9 +204,13 @@ async def open_database(url: str, *, migrate: bool = True) -> Database:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url)
+    sync_engine = None
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
-    db = Database(engine)
+        _configure_sqlite(engine.sync_engine)
+        if parsed.database not in (None, "", ":memory:"):
+            sync_engine = sa.create_engine(parsed.set(drivername="sqlite+pysqlite"))
+            _configure_sqlite(sync_engine)
+    db = Database(engine, sync_engine)
     if migrate:
         try:
             await migrate_database(db)
@@ -109,10 +221,10 @@ async def open_database(url: str, *, migrate: bool = True) -> Database:
     return db
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: sa.Engine) -> None:
     """Set the pragmas on each new connection and take over BEGIN from the driver."""
 
-    @sa.event.listens_for(engine.sync_engine, "connect")
+    @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver would otherwise open transactions lazily, at the first
         # INSERT, and never for SELECT; we emit BEGIN ourselves below.
@@ -122,28 +234,34 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(pragma)
         cursor.close()
 
-    @sa.event.listens_for(engine.sync_engine, "begin")
+    @sa.event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:
         # IMMEDIATE takes the write lock up front: a deferred transaction that
         # reads and then writes can fail at once with "database is locked".
-        if connection.get_execution_options().get(_WRITE_OPTION):
+        options = connection.get_execution_options()
+        if options.get(_AUTOCOMMIT_OPTION):
+            return  # No transaction: the driver runs each statement on its own.
+        if options.get(_WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
 
 
-def dialect_of(session: AsyncSession) -> str:
-    """The name of the session's database dialect: "sqlite" or "postgresql"."""
-    if session.bind is None:
+def dialect_of(bind: AsyncSession | sa.Connection) -> str:
+    """The name of a session's or connection's database dialect: "sqlite" or "postgresql"."""
+    if isinstance(bind, sa.Connection):
+        return bind.dialect.name
+    if bind.bind is None:
         raise RuntimeError("the session is bound to no database")
-    return session.bind.dialect.name
+    return bind.bind.dialect.name
 
 
 def insert_with_conflicts(
-    session: AsyncSession, table: sa.Table
+    bind: AsyncSession | sa.Connection | str, table: sa.Table
 ) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT, in the session's database's dialect."""
-    if dialect_of(session) == "postgresql":
+    """An INSERT that can say ON CONFLICT, in the database's dialect (or the one named)."""
+    dialect = bind if isinstance(bind, str) else dialect_of(bind)
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -142,19 +143,28 @@ async def transcript(db: Database, *, response_id: int) -> list[TranscriptLine]:
         return list(lines)
 
 
+_COMPLETED: Final = (
+    sa.select(col(Response.id))
+    .where(
+        col(Response.resident) == sa.bindparam("resident"),
+        col(Response.survey_id) == sa.bindparam("survey"),
+        col(Response.status) == ResponseStatus.COMPLETED.value,
+    )
+    .limit(1)
+)
+
+
 async def has_completed(db: Database, *, resident: str, survey_id: str) -> bool:
     """Whether this resident has already completed this survey."""
-    async with db.sessions() as session:
-        found = await session.exec(
-            select(Response.id)
-            .where(
-                Response.resident == resident,
-                Response.survey_id == survey_id,
-                Response.status == ResponseStatus.COMPLETED.value,
-            )
-            .limit(1)
-        )
-        return found.first() is not None
+    return await db.run_read(
+        lambda connection: completed_before(connection, resident=resident, survey_id=survey_id)
+    )
+
+
+def completed_before(connection: sa.Connection, *, resident: str, survey_id: str) -> bool:
+    """`has_completed`, in the caller's transaction."""
+    parameters = {"resident": resident, "survey": survey_id}
+    return connection.execute(_COMPLETED, parameters).first() is not None
 
 
 async def find_response_by_reference(db: Database, *, reference: str) -> Response:

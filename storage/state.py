@@ -8,22 +8,47 @@ silently overwrite each other's turn.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import Database, insert_with_conflicts
+from storage.database import Database, dialect_of, insert_with_conflicts
 from storage.errors import EtagConflict
 from storage.models import ConversationState, utcnow
 
 ETAG_KEY: Final = "e_tag"
 # The e-tag that matches anything: write whatever is stored.
 ANY_ETAG: Final = "*"
+
+
+_TABLE: Final[sa.Table] = ConversationState.__table__  # type: ignore[attr-defined]
+# Built once: states are read and written on every turn.
+_READ: Final = sa.select(_TABLE.c.key, _TABLE.c.etag, _TABLE.c.data).where(
+    _TABLE.c.key.in_(sa.bindparam("keys", expanding=True))
+)
+# The SET clause comes from the parameters: etag, data, updated_at.
+_UPDATE: Final = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.key == sa.bindparam("state_key"), _TABLE.c.etag == sa.bindparam("expected"))
+    .returning(_TABLE.c.key)
+)
+
+
+@functools.cache
+def _insert(dialect: str, *, overwrite: bool) -> sa.Insert:
+    """INSERT a state; if one is stored, overwrite it or leave it (and return no row)."""
+    insert = insert_with_conflicts(dialect, _TABLE)
+    if not overwrite:
+        return insert.on_conflict_do_nothing(index_elements=["key"]).returning(_TABLE.c.key)
+    excluded = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"etag": excluded.etag, "data": excluded.data, "updated_at": excluded.updated_at},
+    ).returning(_TABLE.c.key)
 
 
 class StateStore:
@@ -36,11 +61,8 @@ class StateStore:
         """The stored items among `keys`, each with its `"e_tag"`; missing keys are left out."""
         if not keys:
             return {}
-        async with self._db.sessions() as session:
-            rows = await session.exec(
-                select(ConversationState).where(col(ConversationState.key).in_(list(keys)))
-            )
-            return {row.key: {**row.data, ETAG_KEY: row.etag} for row in rows}
+        wanted = list(keys)
+        return await self._db.run_read(lambda connection: read_states(connection, wanted))
 
     async def write(self, changes: Mapping[str, Mapping[str, Any]]) -> None:
         """Store every change, or none of them.
@@ -51,24 +73,34 @@ class StateStore:
         """
         if not changes:
             return
-        async with self._db.write() as session:
-            for key, change in changes.items():
-                data = {name: value for name, value in change.items() if name != ETAG_KEY}
+        items = [
+            (key, {name: value for name, value in change.items() if name != ETAG_KEY}, change)
+            for key, change in changes.items()
+        ]
+
+        def work(connection: sa.Connection) -> None:
+            for key, data, change in items:
                 expected = change.get(ETAG_KEY) or ANY_ETAG
-                await save_state(session, key=key, data=data, expected_etag=expected)
+                save_state(connection, key=key, data=data, expected_etag=expected)
+
+        await self._db.run_write(work)
 
     async def delete(self, keys: Sequence[str]) -> None:
         """Delete the items at `keys`; missing ones are ignored."""
         if not keys:
             return
-        async with self._db.write() as session:
-            await session.exec(
-                sa.delete(ConversationState).where(col(ConversationState.key).in_(list(keys)))
-            )
+        statement = sa.delete(_TABLE).where(_TABLE.c.key.in_(list(keys)))
+        await self._db.run_write(lambda connection: connection.execute(statement))
 
 
-async def save_state(
-    session: AsyncSession, *, key: str, data: dict[str, Any] | None, expected_etag: str | None
+def read_states(connection: sa.Connection, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored states among `keys`, each with its `"e_tag"`, in the caller's transaction."""
+    rows = connection.execute(_READ, {"keys": keys})
+    return {key: {**data, ETAG_KEY: etag} for key, etag, data in rows}
+
+
+def save_state(
+    connection: sa.Connection, *, key: str, data: dict[str, Any] | None, expected_etag: str | None
 ) -> str | None:
     """Write (or, when `data` is None, delete) one state in the caller's transaction.
 
@@ -77,52 +109,35 @@ async def save_state(
     Returns the new e-tag, or None after a delete. Raises `EtagConflict`.
     """
     if data is None:
-        await _delete_state(session, key=key, expected_etag=expected_etag)
+        _delete_state(connection, key=key, expected_etag=expected_etag)
         return None
     require_plain_json(data)
     etag = uuid.uuid4().hex
-    values = {"key": key, "etag": etag, "data": data, "updated_at": utcnow()}
-    table = ConversationState.__table__  # type: ignore[attr-defined]
-    statement: sa.Insert | sa.Update
+    values = {"etag": etag, "data": data, "updated_at": utcnow()}
     if expected_etag is None or expected_etag == ANY_ETAG:
-        insert = insert_with_conflicts(session, table).values(values)
-        if expected_etag is None:
-            statement = insert.on_conflict_do_nothing(index_elements=["key"])
-        else:
-            excluded = insert.excluded
-            statement = insert.on_conflict_do_update(
-                index_elements=["key"],
-                set_={
-                    "etag": excluded.etag,
-                    "data": excluded.data,
-                    "updated_at": excluded.updated_at,
-                },
-            )
+        statement = _insert(dialect_of(connection), overwrite=expected_etag == ANY_ETAG)
+        written = connection.execute(statement, {"key": key, **values})
     else:
-        statement = (
-            sa.update(table)
-            .where(table.c.key == key, table.c.etag == expected_etag)
-            .values(etag=etag, data=data, updated_at=values["updated_at"])
+        written = connection.execute(
+            _UPDATE, {"state_key": key, "expected": expected_etag, **values}
         )
-    written = await session.exec(statement.returning(table.c.key))
     if written.first() is None:
         raise EtagConflict(key)
     return etag
 
 
-async def _delete_state(session: AsyncSession, *, key: str, expected_etag: str | None) -> None:
+def _delete_state(connection: sa.Connection, *, key: str, expected_etag: str | None) -> None:
     """Delete one state, checking its e-tag as `save_state` does."""
-    table = ConversationState.__table__  # type: ignore[attr-defined]
     if expected_etag == ANY_ETAG:
-        await session.exec(sa.delete(ConversationState).where(col(ConversationState.key) == key))
+        connection.execute(sa.delete(_TABLE).where(_TABLE.c.key == key))
         return
     if expected_etag is None:
-        stored = await session.get(ConversationState, key)
+        stored = connection.execute(sa.select(_TABLE.c.key).where(_TABLE.c.key == key)).first()
         if stored is not None:
             raise EtagConflict(key)
         return
-    deleted = await session.exec(
-        sa.delete(table).where(table.c.key == key, table.c.etag == expected_etag)
+    deleted = connection.execute(
+        sa.delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.etag == expected_etag)
     )
     if deleted.rowcount != 1:
         raise EtagConflict(key)

@@ -6,10 +6,14 @@ activity (same id) is recognised and answered again, not recorded twice.
 
 The activity log numbers each conversation's activities 1, 2, 3... (`seq`);
 Direct Line clients poll with the last number they saw (the watermark).
+
+A turn is plain SQLAlchemy Core run whole on one connection (see
+`Database.run_write`): this is the path every message takes, so it stays lean.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +21,6 @@ from datetime import datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database, dialect_of, insert_with_conflicts
@@ -39,6 +42,59 @@ RESPONSE_CHANGES: Final = frozenset(
     {"status", "consented", "last_question", "reference", "completed_at"}
 )
 DIRECTIONS: Final = ("in", "out")
+
+_RESPONSE: Final[sa.Table] = Response.__table__  # type: ignore[attr-defined]
+_ANSWER: Final[sa.Table] = Answer.__table__  # type: ignore[attr-defined]
+_TRANSCRIPT: Final[sa.Table] = TranscriptLine.__table__  # type: ignore[attr-defined]
+_LOG: Final[sa.Table] = ActivityLog.__table__  # type: ignore[attr-defined]
+_STATE: Final[sa.Table] = ConversationState.__table__  # type: ignore[attr-defined]
+
+# The statements of the hot path, built once (building one costs more than running it).
+_STARTED: Final = (
+    sa.select(_LOG.c.seq).where(_LOG.c.conversation_id == sa.bindparam("conversation")).limit(1)
+)
+_SINCE: Final = (
+    sa.select(_LOG.c.seq, _LOG.c.activity)
+    .where(
+        _LOG.c.conversation_id == sa.bindparam("conversation"),
+        _LOG.c.seq > sa.bindparam("watermark"),
+    )
+    .order_by(_LOG.c.seq)
+)
+_LAST_SEQ: Final = sa.select(sa.func.max(_LOG.c.seq)).where(
+    _LOG.c.conversation_id == sa.bindparam("conversation")
+)
+_SEEN: Final = (
+    sa.select(_LOG.c.direction, _LOG.c.activity)
+    .where(
+        _LOG.c.conversation_id == sa.bindparam("conversation"),
+        sa.or_(
+            sa.and_(_LOG.c.direction == "in", _LOG.c.activity_id == sa.bindparam("activity")),
+            # After a discarded conversation only the replies remain.
+            sa.and_(_LOG.c.direction == "out", _LOG.c.reply_to == sa.bindparam("activity")),
+        ),
+    )
+    .order_by(_LOG.c.seq)
+)
+_PG_LOCK: Final = sa.select(
+    sa.func.pg_advisory_xact_lock(
+        sa.func.hashtextextended(sa.bindparam("conversation", type_=sa.Text), 0)
+    )
+)
+_OPEN_RESPONSE: Final = (
+    sa.select(_RESPONSE.c.id, _RESPONSE.c.flags, _RESPONSE.c.completed_at)
+    .where(
+        _RESPONSE.c.conversation_id == sa.bindparam("conversation"),
+        _RESPONSE.c.status != ResponseStatus.COMPLETED.value,
+    )
+    .order_by(_RESPONSE.c.started_at.desc(), _RESPONSE.c.id.desc())
+    .limit(1)
+)
+_NEW_RESPONSE: Final = sa.insert(_RESPONSE).returning(_RESPONSE.c.id)
+# The SET clause comes from the parameters given: the columns the turn changes.
+_UPDATE_RESPONSE: Final = sa.update(_RESPONSE).where(_RESPONSE.c.id == sa.bindparam("response"))
+_ADD_TRANSCRIPT: Final = sa.insert(_TRANSCRIPT)
+_ADD_LOG: Final = sa.insert(_LOG)
 
 
 @dataclass
@@ -97,62 +153,68 @@ async def commit_turn(db: Database, *, turn: TurnRecord) -> TurnOutcome:
     Response changes and flags when there is no open response are not kept
     (before consent there is nothing to attach them to).
     """
+    return await db.run_write(lambda connection: write_turn(connection, turn))
+
+
+def write_turn(connection: sa.Connection, turn: TurnRecord) -> TurnOutcome:
+    """`commit_turn`'s work, in the caller's write transaction."""
     unknown = set(turn.response_changes) - RESPONSE_CHANGES
     if unknown:
         raise ValueError(f"unknown response changes: {sorted(unknown)}")
-    async with db.write() as session:
-        await _lock_conversation(session, turn.conversation_id)
-        incoming_id = turn.incoming.get("id") if turn.incoming else None
-        if incoming_id:
-            await _refuse_duplicate(session, turn.conversation_id, incoming_id)
-        next_seq = await _last_seq(session, turn.conversation_id) + 1
-        if turn.discard_conversation:
-            return await _discard(session, turn, next_seq)
-        return await _record(session, turn, next_seq)
+    lock_conversation(connection, turn.conversation_id)
+    incoming_id = turn.incoming.get("id") if turn.incoming else None
+    if incoming_id:
+        _refuse_duplicate(connection, turn.conversation_id, incoming_id)
+    next_seq = _last_seq(connection, turn.conversation_id) + 1
+    if turn.discard_conversation:
+        return _discard(connection, turn, next_seq)
+    return _record(connection, turn, next_seq)
 
 
-async def _record(session: AsyncSession, turn: TurnRecord, next_seq: int) -> TurnOutcome:
+def _record(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> TurnOutcome:
     """Write the turn's state, response, answers, transcript and activities."""
-    etag = await save_state(
-        session, key=turn.state_key, data=turn.new_state, expected_etag=turn.expected_etag
+    etag = save_state(
+        connection, key=turn.state_key, data=turn.new_state, expected_etag=turn.expected_etag
     )
-    response = await _open_response(session, turn)
-    response_id = None if response is None else response.id
-    if response is None and turn.answers:
+    response_id = _open_response(connection, turn)
+    if response_id is None and turn.answers:
         raise NoOpenResponse(turn.conversation_id)
-    if response is None and (turn.response_changes or turn.add_flags):
+    if response_id is None and (turn.response_changes or turn.add_flags):
         log.info("no open response in %s: response changes not kept", turn.conversation_id)
-    if response is not None:
-        _apply_changes(response, turn)
-        await _write_answers(session, response_id, turn)
-    session.add_all(
-        TranscriptLine(
-            conversation_id=turn.conversation_id,
-            response_id=response_id,
-            sender=sender,
-            text=text,
-            channel=turn.channel,
-            at=at,
+    if response_id is not None:
+        _write_answers(connection, response_id, turn)
+    if turn.transcript:
+        connection.execute(
+            _ADD_TRANSCRIPT,
+            [
+                {
+                    "conversation_id": turn.conversation_id,
+                    "response_id": response_id,
+                    "sender": sender,
+                    "text": text,
+                    "channel": turn.channel,
+                    "at": at,
+                }
+                for sender, text, at in turn.transcript
+            ],
         )
-        for sender, text, at in turn.transcript
-    )
-    incoming_seq, outgoing_seqs = await _log_turn(session, turn, next_seq)
+    incoming_seq, outgoing_seqs = _log_turn(connection, turn, next_seq)
     return TurnOutcome(response_id, etag, incoming_seq, outgoing_seqs)
 
 
-async def _log_turn(
-    session: AsyncSession, turn: TurnRecord, next_seq: int
+def _log_turn(
+    connection: sa.Connection, turn: TurnRecord, next_seq: int
 ) -> tuple[int | None, list[int]]:
     """Log the resident's activity and the replies to it; their sequence numbers."""
     incoming = [] if turn.incoming is None else [turn.incoming]
     rows = _log_rows(turn.conversation_id, incoming, "in", next_seq, None)
-    reply_to = rows[0].activity_id if rows else None
+    reply_to = rows[0]["activity_id"] if rows else None
     rows += _log_rows(turn.conversation_id, turn.outgoing, "out", next_seq + len(rows), reply_to)
-    seqs = await _append(session, rows)
+    seqs = _append(connection, rows)
     return (seqs.pop(0) if incoming else None), seqs
 
 
-async def _discard(session: AsyncSession, turn: TurnRecord, next_seq: int) -> TurnOutcome:
+def _discard(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> TurnOutcome:
     """Forget the conversation, then log this turn's message and replies.
 
     A chat widget waits for the echo of the resident's message (Web Chat says "Send
@@ -160,8 +222,8 @@ async def _discard(session: AsyncSession, turn: TurnRecord, next_seq: int) -> Tu
     with the transcripts at the end of retention. Numbering carries on past the purge
     so clients' watermarks stay valid.
     """
-    await purge_conversation(session, turn.conversation_id, turn.state_key)
-    incoming_seq, outgoing_seqs = await _log_turn(session, turn, next_seq)
+    purge_conversation_now(connection, turn.conversation_id, turn.state_key)
+    incoming_seq, outgoing_seqs = _log_turn(connection, turn, next_seq)
     log.info("discarded conversation %s", turn.conversation_id)
     return TurnOutcome(None, None, incoming_seq, outgoing_seqs)
 
@@ -180,86 +242,64 @@ async def append_activities(
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
-    async with db.write() as session:
-        await _lock_conversation(session, conversation_id)
+
+    def work(connection: sa.Connection) -> list[int]:
+        lock_conversation(connection, conversation_id)
         if direction == "in":
             for activity in activities:
                 if activity.get("id"):
-                    await _refuse_duplicate(session, conversation_id, activity["id"])
-        next_seq = await _last_seq(session, conversation_id) + 1
+                    _refuse_duplicate(connection, conversation_id, activity["id"])
+        next_seq = _last_seq(connection, conversation_id) + 1
         rows = _log_rows(conversation_id, activities, direction, next_seq, None)
-        return await _append(session, rows)
+        return _append(connection, rows)
+
+    return await db.run_write(work)
 
 
 async def conversation_started(db: Database, *, conversation_id: str) -> bool:
     """Whether anything is logged for the conversation yet."""
-    async with db.sessions() as session:
-        found = await session.exec(
-            select(ActivityLog.seq)
-            .where(col(ActivityLog.conversation_id) == conversation_id)
-            .limit(1)
-        )
-        return found.first() is not None
+    parameters = {"conversation": conversation_id}
+    return await db.run_read(
+        lambda connection: connection.execute(_STARTED, parameters).first() is not None
+    )
 
 
 async def activities_since(
     db: Database, *, conversation_id: str, watermark: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The conversation's activities numbered after `watermark`, and the new watermark."""
-    async with db.sessions() as session:
-        rows = await session.exec(
-            select(ActivityLog.seq, ActivityLog.activity)
-            .where(ActivityLog.conversation_id == conversation_id, ActivityLog.seq > watermark)
-            .order_by(col(ActivityLog.seq))
-        )
-        found = rows.all()
+    parameters = {"conversation": conversation_id, "watermark": watermark}
+    found = await db.run_read(lambda connection: connection.execute(_SINCE, parameters).all())
     if not found:
         return [], watermark
     return [dict(activity) for _seq, activity in found], found[-1][0]
 
 
-async def _lock_conversation(session: AsyncSession, conversation_id: str) -> None:
+def lock_conversation(connection: sa.Connection, conversation_id: str) -> None:
     """Make writers to one conversation take turns, until the transaction ends.
 
     On PostgreSQL this keeps the `seq` numbering gapless and the duplicate
     check race-free across instances; on SQLite the write transaction itself
     already excludes every other writer.
     """
-    if dialect_of(session) == "postgresql":
-        key = func.hashtextextended(conversation_id, 0)
-        await session.exec(select(func.pg_advisory_xact_lock(key)))
+    if dialect_of(connection) == "postgresql":
+        connection.execute(_PG_LOCK, {"conversation": conversation_id})
 
 
-async def _refuse_duplicate(session: AsyncSession, conversation_id: str, activity_id: str) -> None:
+def _refuse_duplicate(connection: sa.Connection, conversation_id: str, activity_id: str) -> None:
     """Raise `DuplicateActivity` if this incoming activity was recorded (or answered) before."""
-    seen = await session.exec(
-        select(ActivityLog.direction, ActivityLog.activity)
-        .where(
-            ActivityLog.conversation_id == conversation_id,
-            sa.or_(
-                sa.and_(
-                    col(ActivityLog.direction) == "in", col(ActivityLog.activity_id) == activity_id
-                ),
-                # After a discarded conversation only the replies remain.
-                sa.and_(
-                    col(ActivityLog.direction) == "out", col(ActivityLog.reply_to) == activity_id
-                ),
-            ),
-        )
-        .order_by(col(ActivityLog.seq))
-    )
-    found = seen.all()
+    found = connection.execute(
+        _SEEN, {"conversation": conversation_id, "activity": activity_id}
+    ).all()
     if found:
         replies = [dict(activity) for direction, activity in found if direction == "out"]
         raise DuplicateActivity(replies=replies, activity_id=activity_id)
 
 
-async def _last_seq(session: AsyncSession, conversation_id: str) -> int:
+def _last_seq(connection: sa.Connection, conversation_id: str) -> int:
     """The highest `seq` logged for the conversation, 0 if none."""
-    last = await session.exec(
-        select(func.max(ActivityLog.seq)).where(ActivityLog.conversation_id == conversation_id)
-    )
-    return last.one() or 0
+    last = connection.execute(_LAST_SEQ, {"conversation": conversation_id}).scalar()
+    return int(last or 0)
 
 
 def _log_rows(
@@ -268,87 +308,89 @@ def _log_rows(
     direction: str,
     first_seq: int,
     reply_to: str | None,
-) -> list[ActivityLog]:
+) -> list[dict[str, Any]]:
     """Log rows for the activities, numbered from `first_seq`, with ids and timestamps filled in.
 
     The caller's dicts are copied, not changed.
     """
     rows = []
+    now = utcnow()
     for seq, original in enumerate(activities, start=first_seq):
         activity = dict(original)
         if not activity.get("id"):
             activity["id"] = f"{conversation_id}|{seq:07d}"
         if not activity.get("timestamp"):
-            activity["timestamp"] = utcnow().isoformat().replace("+00:00", "Z")
+            activity["timestamp"] = now.isoformat().replace("+00:00", "Z")
         rows.append(
-            ActivityLog(
-                conversation_id=conversation_id,
-                seq=seq,
-                direction=direction,
-                activity_id=activity["id"] if direction == "in" else None,
-                reply_to=None if direction == "in" else reply_to or activity.get("replyToId"),
-                activity=activity,
-            )
+            {
+                "conversation_id": conversation_id,
+                "seq": seq,
+                "direction": direction,
+                "activity_id": activity["id"] if direction == "in" else None,
+                "reply_to": None if direction == "in" else reply_to or activity.get("replyToId"),
+                "activity": activity,
+                "at": now,
+            }
         )
     return rows
 
 
-async def _append(session: AsyncSession, rows: list[ActivityLog]) -> list[int]:
-    """Insert the log rows now (so a bad one fails the transaction here); returns their seqs."""
-    session.add_all(rows)
-    await session.flush()
-    return [row.seq for row in rows]
+def _append(connection: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the log rows (a bad one fails the transaction here); returns their seqs."""
+    if rows:
+        connection.execute(_ADD_LOG, rows)
+    return [row["seq"] for row in rows]
 
 
-async def _open_response(session: AsyncSession, turn: TurnRecord) -> Response | None:
-    """The conversation's latest response not completed; created if the turn starts one."""
-    found = await session.exec(
-        select(Response)
-        .where(
-            Response.conversation_id == turn.conversation_id,
-            Response.status != ResponseStatus.COMPLETED.value,
-        )
-        .order_by(col(Response.started_at).desc(), col(Response.id).desc())
-        .limit(1)
-    )
-    response = found.first()
-    if response is None and turn.start_response:
-        response = Response(
-            survey_id=turn.survey_id,
-            survey_version=turn.survey_version,
-            conversation_id=turn.conversation_id,
-            channel=turn.channel,
-            resident=turn.resident,
-        )
-        session.add(response)
-        await session.flush()
-    return response
+def _open_response(connection: sa.Connection, turn: TurnRecord) -> int | None:
+    """The id of the conversation's latest response not completed, with the turn's changes
+    applied; created if the turn starts one."""
+    found = connection.execute(_OPEN_RESPONSE, {"conversation": turn.conversation_id}).first()
+    now = utcnow()
+    if found is None:
+        if not turn.start_response:
+            return None
+        values = {
+            "survey_id": turn.survey_id,
+            "survey_version": turn.survey_version,
+            "conversation_id": turn.conversation_id,
+            "channel": turn.channel,
+            "resident": turn.resident,
+            "status": ResponseStatus.IN_PROGRESS.value,
+            "consented": False,
+            "flags": [],
+            "started_at": now,
+            "updated_at": now,
+        }
+        created = connection.execute(_NEW_RESPONSE, values)
+        response_id, flags, completed_at = created.scalar_one(), None, None
+    else:
+        response_id, flags, completed_at = found
+    changes = _changes(turn, list(flags or []), completed_at)
+    connection.execute(_UPDATE_RESPONSE, {"response": response_id, "updated_at": now, **changes})
+    return int(response_id)
 
 
-def _apply_changes(response: Response, turn: TurnRecord) -> None:
-    """Apply the turn's changes and flags to the response and mark it updated."""
+def _changes(turn: TurnRecord, flags: list[str], completed_at: datetime | None) -> dict[str, Any]:
+    """The turn's changes and new flags as column values."""
     changes = dict(turn.response_changes)
     if "status" in changes:
         changes["status"] = ResponseStatus(changes["status"]).value
-        if changes["status"] == ResponseStatus.COMPLETED and response.completed_at is None:
+        if changes["status"] == ResponseStatus.COMPLETED and completed_at is None:
             changes.setdefault("completed_at", utcnow())
-    for name, value in changes.items():
-        setattr(response, name, value)
-    new_flags = [flag for flag in dict.fromkeys(turn.add_flags) if flag not in response.flags]
+    new_flags = [flag for flag in dict.fromkeys(turn.add_flags) if flag not in flags]
     if new_flags:
-        # A new list: the JSON column does not notice a list changed in place.
-        response.flags = [*response.flags, *new_flags]
-    response.updated_at = utcnow()
+        changes["flags"] = [*flags, *new_flags]
+    return changes
 
 
-async def _write_answers(session: AsyncSession, response_id: int | None, turn: TurnRecord) -> None:
+def _write_answers(connection: sa.Connection, response_id: int, turn: TurnRecord) -> None:
     """Delete the forgotten answers, then record the new ones (replacing earlier ones)."""
-    table = Answer.__table__  # type: ignore[attr-defined]
     if turn.forget:
-        await session.exec(
-            sa.delete(table).where(
-                table.c.response_id == response_id,
-                sa.tuple_(table.c.question_id, table.c.item).in_(turn.forget),
+        connection.execute(
+            sa.delete(_ANSWER).where(
+                _ANSWER.c.response_id == response_id,
+                sa.tuple_(_ANSWER.c.question_id, _ANSWER.c.item).in_(turn.forget),
             )
         )
     if not turn.answers:
@@ -356,10 +398,10 @@ async def _write_answers(session: AsyncSession, response_id: int | None, turn: T
     now = utcnow()
     # One row per (question, item): the last write wins, as it would one by one.
     latest = {(answer.question_id, answer.item): answer for answer in turn.answers}
-    values = []
+    rows = []
     for (question_id, item), answer in latest.items():
         require_plain_json(answer.value, where=f"answer {question_id}")
-        values.append(
+        rows.append(
             {
                 "response_id": response_id,
                 "question_id": question_id,
@@ -369,16 +411,20 @@ async def _write_answers(session: AsyncSession, response_id: int | None, turn: T
                 "answered_at": now,
             }
         )
-    insert = insert_with_conflicts(session, table).values(values)
-    await session.exec(
-        insert.on_conflict_do_update(
-            index_elements=["response_id", "question_id", "item"],
-            set_={
-                "value": insert.excluded.value,
-                "raw": insert.excluded.raw,
-                "answered_at": insert.excluded.answered_at,
-            },
-        )
+    connection.execute(_upsert_answer(dialect_of(connection)), rows)
+
+
+@functools.cache
+def _upsert_answer(dialect: str) -> sa.Insert:
+    """INSERT an answer, replacing the one given before to the same question and item."""
+    insert = insert_with_conflicts(dialect, _ANSWER)
+    return insert.on_conflict_do_update(
+        index_elements=["response_id", "question_id", "item"],
+        set_={
+            "value": insert.excluded.value,
+            "raw": insert.excluded.raw,
+            "answered_at": insert.excluded.answered_at,
+        },
     )
 
 
@@ -388,19 +434,24 @@ async def purge_conversation(session: AsyncSession, conversation_id: str, state_
     Its responses with their answers, its transcript, its activity log and
     its state (at `state_key`).
     """
-    responses = select(Response.id).where(Response.conversation_id == conversation_id)
+    await session.run_sync(
+        lambda sync: purge_conversation_now(sync.connection(), conversation_id, state_key)
+    )
+
+
+def purge_conversation_now(connection: sa.Connection, conversation_id: str, state_key: str) -> None:
+    """`purge_conversation` on a connection, in its transaction."""
+    responses = sa.select(_RESPONSE.c.id).where(_RESPONSE.c.conversation_id == conversation_id)
     # Explicit deletes rather than trusting ON DELETE CASCADE to be enabled.
-    await session.exec(sa.delete(Answer).where(col(Answer.response_id).in_(responses)))
-    await session.exec(
-        sa.delete(TranscriptLine).where(
+    connection.execute(sa.delete(_ANSWER).where(_ANSWER.c.response_id.in_(responses)))
+    connection.execute(
+        sa.delete(_TRANSCRIPT).where(
             sa.or_(
-                col(TranscriptLine.conversation_id) == conversation_id,
-                col(TranscriptLine.response_id).in_(responses),
+                _TRANSCRIPT.c.conversation_id == conversation_id,
+                _TRANSCRIPT.c.response_id.in_(responses),
             )
         )
     )
-    await session.exec(sa.delete(Response).where(col(Response.conversation_id) == conversation_id))
-    await session.exec(
-        sa.delete(ActivityLog).where(col(ActivityLog.conversation_id) == conversation_id)
-    )
-    await session.exec(sa.delete(ConversationState).where(col(ConversationState.key) == state_key))
+    connection.execute(sa.delete(_RESPONSE).where(_RESPONSE.c.conversation_id == conversation_id))
+    connection.execute(sa.delete(_LOG).where(_LOG.c.conversation_id == conversation_id))
+    connection.execute(sa.delete(_STATE).where(_STATE.c.key == state_key))

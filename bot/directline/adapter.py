@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from botbuilder.core import Bot, BotAdapter, TurnContext
+from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from bot.conversation import BOT_ACCOUNT
 from bot.directline.protocol import CHANNEL, isoformat
+from bot.handler import LoggedRepliesAdapter
 from storage.database import Database
 from storage.turns import append_activities
 
@@ -38,6 +39,9 @@ APOLOGY: Final = (
 _NOT_FOR_CLIENTS: Final = frozenset({"delay", "trace", "invokeResponse"})
 _SENT: Final = "survey_bot.directline.sent"
 _FAILED: Final = "survey_bot.directline.failed"
+_INCOMING: Final = "survey_bot.directline.incoming"
+# The JSON names of an activity's fields ("from", "replyToId"...).
+_ACTIVITY_FIELDS: Final = frozenset(field["key"] for field in Activity._attribute_map.values())
 
 
 class MalformedActivity(ValueError):  # noqa: N818 (it is what the client sent, not our error)
@@ -52,7 +56,7 @@ class TurnResult:
     failed: bool = False
 
 
-class DirectLineAdapter(BotAdapter):
+class DirectLineAdapter(LoggedRepliesAdapter):
     """Runs turns in process; the bot's replies are collected, not posted."""
 
     def __init__(self, db: Database, on_logged: Callable[[str], None]) -> None:
@@ -73,6 +77,7 @@ class DirectLineAdapter(BotAdapter):
         except ValueError as error:
             raise MalformedActivity(str(error)) from error
         context = TurnContext(self, incoming)
+        context.turn_state[_INCOMING] = activity
         await self.run_pipeline(context, logic)
         return TurnResult(
             sent=list(context.turn_state.get(_SENT, [])),
@@ -83,10 +88,24 @@ class DirectLineAdapter(BotAdapter):
         """Run one activity through the bot."""
         return await self.process(activity, bot.on_turn)
 
+    def incoming_json(self, context: TurnContext) -> dict[str, Any] | None:
+        """The activity as the client posted it (and the route filled it in), keeping
+        only the fields the Bot Framework schema has, as serialising it would."""
+        incoming = context.turn_state.get(_INCOMING)
+        if not isinstance(incoming, dict):
+            return None
+        return {name: value for name, value in incoming.items() if name in _ACTIVITY_FIELDS}
+
+    def hand_over(self, context: TurnContext, replies: list[dict[str, Any]]) -> None:
+        """Collect the turn's replies, as logged."""
+        context.turn_state.setdefault(_SENT, []).extend(
+            reply for reply in replies if reply.get("type") not in _NOT_FOR_CLIENTS
+        )
+
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
-        """Collect what the bot sends: it is in the activity log already."""
+        """Collect what else the bot sends (middleware, say): nothing a client reads."""
         sent = context.turn_state.setdefault(_SENT, [])
         responses = []
         for activity in activities:

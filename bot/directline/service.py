@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ from storage.database import Database
 from storage.turns import activities_since, conversation_started
 
 PREFIX = "/v3/directline"
+# Conversations remembered as started (about 150 bytes each).
+KNOWN_CONVERSATIONS = 50_000
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class DirectLine:
         self.notifier = Notifier()
         self._queue = TurnQueue()
         self._running: _Running | None = None
+        self._known: OrderedDict[str, None] = OrderedDict()
 
     def start(self, services: Services) -> None:
         """Connect to the open database and the bot (when the app starts)."""
@@ -115,8 +119,25 @@ class DirectLine:
         return grant
 
     async def known(self, conversation_id: str) -> bool:
-        """Whether the conversation has been started (anything is logged for it)."""
-        return await conversation_started(self.running.db, conversation_id=conversation_id)
+        """Whether the conversation has been started (anything is logged for it).
+
+        Asked on every message, so the answer "yes" is remembered (for the most
+        recent conversations). A conversation erased since is then not refused
+        but starts again, as it would if only its state had gone.
+        """
+        if conversation_id in self._known:
+            self._known.move_to_end(conversation_id)
+            return True
+        started = await conversation_started(self.running.db, conversation_id=conversation_id)
+        if started:
+            self._remember(conversation_id)
+        return started
+
+    def _remember(self, conversation_id: str) -> None:
+        self._known[conversation_id] = None
+        self._known.move_to_end(conversation_id)
+        while len(self._known) > KNOWN_CONVERSATIONS:
+            self._known.popitem(last=False)
 
     async def activities(
         self, conversation_id: str, watermark: int
@@ -136,6 +157,7 @@ class DirectLine:
         now = datetime.now(UTC)
         activity = protocol.conversation_update(grant.conversation_id, grant.user_id, now)
         self._raise_if_failed(await self.run(activity))
+        self._remember(grant.conversation_id)
         return True
 
     async def receive(self, activity: dict[str, Any]) -> None:
