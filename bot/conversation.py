@@ -26,7 +26,7 @@ from dialogs.schema import Survey
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
 from storage.queries import completed_before
-from storage.state import ETAG_KEY, StateStore, read_states
+from storage.state import ETAG_KEY, StateStore, read_state
 from storage.turns import AnswerWrite, TurnRecord, lock_conversation, write_turn
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
 
     def step(connection: sa.Connection) -> list[dict[str, Any]]:
         lock_conversation(connection, arrival.conversation_id)
-        stored = read_states(connection, [key]).get(key)
+        stored = read_state(connection, key)
         if stored is None:
             taken_part = check_taken_part and completed_before(
                 connection, resident=resident, survey_id=survey.id

@@ -30,6 +30,9 @@ _TABLE: Final[sa.Table] = ConversationState.__table__  # type: ignore[attr-defin
 _READ: Final = sa.select(_TABLE.c.key, _TABLE.c.etag, _TABLE.c.data).where(
     _TABLE.c.key.in_(sa.bindparam("keys", expanding=True))
 )
+_READ_ONE: Final = sa.select(_TABLE.c.etag, _TABLE.c.data).where(
+    _TABLE.c.key == sa.bindparam("state_key")
+)
 # The SET clause comes from the parameters: etag, data, updated_at.
 _UPDATE: Final = (
     sa.update(_TABLE)
@@ -97,6 +100,15 @@ def read_states(connection: sa.Connection, keys: list[str]) -> dict[str, dict[st
     """The stored states among `keys`, each with its `"e_tag"`, in the caller's transaction."""
     rows = connection.execute(_READ, {"keys": keys})
     return {key: {**data, ETAG_KEY: etag} for key, etag, data in rows}
+
+
+def read_state(connection: sa.Connection, key: str) -> dict[str, Any] | None:
+    """The state stored at `key`, with its `"e_tag"`, in the caller's transaction."""
+    found = connection.execute(_READ_ONE, {"state_key": key}).first()
+    if found is None:
+        return None
+    etag, data = found
+    return {**data, ETAG_KEY: etag}
 
 
 def save_state(

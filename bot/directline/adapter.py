@@ -24,6 +24,7 @@ from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from bot.conversation import BOT_ACCOUNT
+from bot.directline.activities import read_activity
 from bot.directline.protocol import CHANNEL, isoformat
 from bot.handler import LoggedRepliesAdapter
 from storage.database import Database
@@ -73,7 +74,7 @@ class DirectLineAdapter(LoggedRepliesAdapter):
         Framework schema (nothing is run or recorded then).
         """
         try:
-            incoming = Activity().deserialize(activity)
+            incoming = read_activity(activity)
         except ValueError as error:
             raise MalformedActivity(str(error)) from error
         context = TurnContext(self, incoming)

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final
 
@@ -29,6 +30,8 @@ CONVERSATION: Final = "conversation"
 STREAM: Final = "stream"
 # Clocks of several instances may differ a little.
 LEEWAY_SECONDS: Final = 5
+# Tokens checked lately, remembered so a resident's next request is not checked again.
+REMEMBERED_TOKENS: Final = 20_000
 
 
 class TokenError(Exception):
@@ -75,6 +78,8 @@ class Tokens:
             session_secret.encode(), b"survey-bot direct line tokens", hashlib.sha256
         ).digest()
         self.lifetime = lifetime
+        # token -> (kind, grant): only tokens whose signature and claims were checked.
+        self._checked: OrderedDict[str, tuple[str, Grant]] = OrderedDict()
 
     def issue(self, conversation_id: str, user_id: str) -> tuple[str, Grant]:
         """A fresh conversation token, and what it grants."""
@@ -86,7 +91,27 @@ class Tokens:
         return self._sign(grant, STREAM)
 
     def read(self, token: str, kind: str = CONVERSATION) -> Grant:
-        """What the token grants; `TokenExpired` or `TokenError` if it grants nothing."""
+        """What the token grants; `TokenExpired` or `TokenError` if it grants nothing.
+
+        Every request carries its token; one checked before is looked up, not
+        checked again (its expiry still is).
+        """
+        checked = self._checked.get(token)
+        if checked is not None and time.time() <= checked[1].expires_at + LEEWAY_SECONDS:
+            self._checked.move_to_end(token)
+            if checked[0] != kind:
+                raise TokenError(f"this is not a {kind} token")
+            return checked[1]
+        grant_kind, grant = self._check(token)
+        self._checked[token] = (grant_kind, grant)
+        while len(self._checked) > REMEMBERED_TOKENS:
+            self._checked.popitem(last=False)
+        if grant_kind != kind:
+            raise TokenError(f"this is not a {kind} token")
+        return grant
+
+    def _check(self, token: str) -> tuple[str, Grant]:
+        """The token's kind and grant, from its signed claims."""
         try:
             claims = jwt.decode(
                 token,
@@ -101,9 +126,9 @@ class Tokens:
             raise TokenExpired("the token has expired") from error
         except jwt.PyJWTError as error:
             raise TokenError("the token is not valid") from error
-        if claims["kind"] != kind:
-            raise TokenError(f"this is not a {kind} token")
-        return Grant(str(claims["conv"]), str(claims["user"]), int(claims["exp"]))
+        return str(claims["kind"]), Grant(
+            str(claims["conv"]), str(claims["user"]), int(claims["exp"])
+        )
 
     def _sign(self, grant: Grant, kind: str) -> str:
         now = int(time.time())
