@@ -61,6 +61,15 @@ _SINCE: Final = (
     )
     .order_by(_LOG.c.seq)
 )
+# The same, each activity as the JSON text it is stored as (no decoding, no encoding again).
+_SINCE_TEXT: Final = (
+    sa.select(_LOG.c.seq, sa.cast(_LOG.c.activity, sa.Text))
+    .where(
+        _LOG.c.conversation_id == sa.bindparam("conversation"),
+        _LOG.c.seq > sa.bindparam("watermark"),
+    )
+    .order_by(_LOG.c.seq)
+)
 _LAST_SEQ: Final = sa.select(sa.func.max(_LOG.c.seq)).where(
     _LOG.c.conversation_id == sa.bindparam("conversation")
 )
@@ -273,6 +282,17 @@ async def activities_since(
     if not found:
         return [], watermark
     return [dict(activity) for _seq, activity in found], found[-1][0]
+
+
+async def activities_since_as_json(
+    db: Database, *, conversation_id: str, watermark: int
+) -> tuple[list[str], int]:
+    """`activities_since`, each activity as its JSON text: for sending on as it is."""
+    parameters = {"conversation": conversation_id, "watermark": watermark}
+    found = await db.run_read(lambda connection: connection.execute(_SINCE_TEXT, parameters).all())
+    if not found:
+        return [], watermark
+    return [str(text) for _seq, text in found], found[-1][0]
 
 
 def lock_conversation(connection: sa.Connection, conversation_id: str) -> None:

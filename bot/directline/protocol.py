@@ -125,6 +125,11 @@ def activity_set(activities: list[dict[str, Any]], watermark: int) -> dict[str, 
     return {"activities": activities, "watermark": str(watermark)}
 
 
+def activity_set_json(activities: list[str], watermark: int) -> str:
+    """`activity_set` as JSON text, from activities that are JSON text already."""
+    return f'{{"activities":[{",".join(activities)}],"watermark":"{watermark}"}}'
+
+
 def parse_watermark(value: str | None) -> int:
     """The watermark a client sent ("" or absent means from the start)."""
     if not value:

@@ -24,7 +24,7 @@ from bot.directline.tokens import Grant, TokenError, TokenExpired, Tokens
 from bot.handler import SurveyBot
 from bot.settings import Settings
 from storage.database import Database
-from storage.turns import activities_since, conversation_started
+from storage.turns import activities_since_as_json, conversation_started
 
 PREFIX = "/v3/directline"
 # Conversations remembered as started (about 150 bytes each).
@@ -139,11 +139,11 @@ class DirectLine:
         while len(self._known) > KNOWN_CONVERSATIONS:
             self._known.popitem(last=False)
 
-    async def activities(
+    async def activities_as_json(
         self, conversation_id: str, watermark: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        """The conversation's logged activities after `watermark`, and the new watermark."""
-        return await activities_since(
+    ) -> tuple[list[str], int]:
+        """`activities`, each as the JSON text it is stored as."""
+        return await activities_since_as_json(
             self.running.db, conversation_id=conversation_id, watermark=watermark
         )
 
