@@ -9,12 +9,22 @@ function given one connection). On SQLite both hold an asyncio lock and start
 the transaction with BEGIN IMMEDIATE, so writers queue instead of failing with
 "database is locked"; on PostgreSQL writes run concurrently.
 
-The hot path (a resident's turn) uses `run_write` and `run_read`: plain
-synchronous SQLAlchemy Core, run whole. On a SQLite file that is one hop to a
-worker thread per transaction, instead of one per statement through the async
-driver, so the write lock is held for a fraction of a millisecond, not for a
-dozen trips round the event loop. On PostgreSQL the same function runs on the
-async connection (SQLAlchemy's `run_sync`).
+The hot path (a resident's turn) uses `run_write` and `run_read`: a plain
+synchronous function of SQLAlchemy Core, run whole. On PostgreSQL it runs on
+the async connection (SQLAlchemy's `run_sync`). On a SQLite file it runs on
+the event loop itself, on a connection kept open for it: a turn's transaction
+is about a millisecond of work, and every way of handing it elsewhere cost
+more than the work. Through the async driver each statement is a trip to its
+thread and back (the write lock held across a dozen trips round the loop);
+one trip per transaction to a worker thread still cost more than the
+transaction, most of it the two threads taking the interpreter lock from each
+other. Measured (`make bench`, Direct Line, 100 residents): 45 turns a
+second through the async driver, 290 on a worker thread, 500 on the loop.
+
+What could make SQLite wait is kept off the loop: the loop's connections do
+not wait for locks (another process writing makes them hand the work to a
+thread that does), and they never checkpoint the write-ahead log; a worker
+thread does that every few hundred commits.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -52,8 +63,10 @@ SQLITE_PRAGMAS: Final = (
 _WRITE_OPTION: Final = "survey_bot_write"
 # The execution option that leaves SQLite in autocommit: each statement reads the latest commit.
 _AUTOCOMMIT_OPTION: Final = "survey_bot_autocommit"
-# Threads reading a SQLite file at once (WAL lets readers run beside the writer).
-SQLITE_READERS: Final = 2
+# The loop's own SQLite connections: never wait for a lock, never checkpoint.
+_LOOP_PRAGMAS: Final = ("PRAGMA busy_timeout=0", "PRAGMA wal_autocheckpoint=0")
+# Commits on the loop between two checkpoints of the write-ahead log (in a worker thread).
+CHECKPOINT_EVERY: Final = 500
 T = TypeVar("T")
 # Any fixed number: PostgreSQL instances starting at once migrate one at a time.
 _MIGRATION_LOCK: Final = 7_215_001
@@ -83,16 +96,7 @@ class Database:
         # SQLite has one writer at a time; queueing here beats "database is locked".
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
         # A SQLite file is also opened synchronously, for `run_write` and `run_read`.
-        self._sync_engine = sync_engine
-        self._writer: ThreadPoolExecutor | None = None
-        self._readers: ThreadPoolExecutor | None = None
-        self._connections: list[_ThreadConnections] = []
-        if sync_engine is not None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
-            self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
-            self._write_connections = _ThreadConnections(sync_engine, {_WRITE_OPTION: True})
-            self._read_connections = _ThreadConnections(sync_engine, {_AUTOCOMMIT_OPTION: True})
-            self._connections = [self._write_connections, self._read_connections]
+        self._file = _SQLiteFile(sync_engine) if sync_engine is not None else None
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -113,18 +117,16 @@ class Database:
     async def run_write(self, work: Callable[[sa.Connection], T]) -> T:
         """Run `work(connection)` in one write transaction: committed if it returns.
 
-        `work` is plain synchronous SQLAlchemy and must not touch the event loop.
+        `work` is plain synchronous SQLAlchemy: it must not touch the event
+        loop, and it may be run a second time if the first could not start.
         """
-        if self._sync_engine is None or self._writer is None:
+        if self._file is None:
             async with self._locked(), self.engine.connect() as connection:
                 await connection.execution_options(**{_WRITE_OPTION: True})
                 async with connection.begin():
                     return await connection.run_sync(work)
-        connections, writer = self._write_connections, self._writer
         async with self._locked():
-            return await asyncio.get_running_loop().run_in_executor(
-                writer, _run_in_transaction, connections, work
-            )
+            return await self._file.write(work)
 
     async def run_read(self, work: Callable[[sa.Connection], T]) -> T:
         """Run `work(connection)`, which only reads.
@@ -132,38 +134,110 @@ class Database:
         Each statement sees what was committed when it ran: a read of several
         statements that must agree with each other belongs in `run_write`.
         """
-        if self._sync_engine is None or self._readers is None:
+        if self._file is None:
             async with self.engine.connect() as connection, connection.begin():
                 return await connection.run_sync(work)
-        return await asyncio.get_running_loop().run_in_executor(
-            self._readers, _run_in_transaction, self._read_connections, work
-        )
+        return await self._file.read(work)
 
     def _locked(self) -> contextlib.AbstractAsyncContextManager[Any]:
         return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
 
     async def close(self) -> None:
         """Close every connection."""
-        if self._sync_engine is not None:
-            for pool in (self._writer, self._readers):
-                if pool is not None:
-                    pool.shutdown(wait=True)
-            for connections in self._connections:
-                connections.close_all()
-            self._sync_engine.dispose()
+        if self._file is not None:
+            await self._file.close()
         await self.engine.dispose()
 
 
+class _SQLiteFile:
+    """A SQLite file's synchronous side: connections for the loop, a thread for waiting."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        write, autocommit = {_WRITE_OPTION: True}, {_AUTOCOMMIT_OPTION: True}
+        self.loop_writes = _ThreadConnections(engine, write, _LOOP_PRAGMAS)
+        self.loop_reads = _ThreadConnections(engine, autocommit, _LOOP_PRAGMAS)
+        self.thread_writes = _ThreadConnections(engine, write)
+        self.thread_reads = _ThreadConnections(engine, autocommit)
+        # One thread: it waits for other processes' locks, and checkpoints.
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite")
+        self._commits = 0
+        self._checkpoint: asyncio.Future[None] | None = None
+
+    async def write(self, work: Callable[[sa.Connection], T]) -> T:
+        """`work` in a write transaction: on the loop, or in the thread if the file is busy."""
+        try:
+            result = _run_in_transaction(self.loop_writes, work)
+        except sa.exc.OperationalError as error:
+            if not _busy(error):
+                raise
+            log.info("the SQLite file is busy: waiting for it in a worker thread")
+            return await self._in_thread(self.thread_writes, work)
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
+            self._commits = 0
+            self._checkpoint = asyncio.ensure_future(
+                self._in_thread(self.thread_reads, _checkpoint)
+            )
+            self._checkpoint.add_done_callback(self._checkpointed)
+        return result
+
+    async def read(self, work: Callable[[sa.Connection], T]) -> T:
+        """`work` in autocommit: on the loop, or in the thread if the file is busy."""
+        try:
+            return _run_in_transaction(self.loop_reads, work)
+        except sa.exc.OperationalError as error:
+            if not _busy(error):
+                raise
+            return await self._in_thread(self.thread_reads, work)
+
+    async def _in_thread(
+        self, connections: _ThreadConnections, work: Callable[[sa.Connection], T]
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.thread, _run_in_transaction, connections, work)
+
+    def _checkpointed(self, done: asyncio.Future[None]) -> None:
+        self._checkpoint = None
+        if not done.cancelled() and done.exception() is not None:
+            log.warning("could not checkpoint the SQLite file", exc_info=done.exception())
+
+    async def close(self) -> None:
+        """Wait for the thread's work, then close every connection."""
+        if self._checkpoint is not None:
+            await asyncio.wait([self._checkpoint])
+        self.thread.shutdown(wait=True)
+        for connections in (self.loop_writes, self.loop_reads):
+            connections.close_all()
+        for connections in (self.thread_writes, self.thread_reads):
+            connections.close_all()
+        self.engine.dispose()
+
+
+def _checkpoint(connection: sa.Connection) -> None:
+    """Copy what the write-ahead log holds into the database file, without waiting for anyone."""
+    connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").close()
+
+
+def _busy(error: sa.exc.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class _ThreadConnections:
-    """A connection of the synchronous engine for each worker thread, kept open.
+    """A connection of the synchronous engine for each thread that asks, kept open.
 
     Taking one from the pool for every transaction would cost more than most
     of the transactions on the hot path.
     """
 
-    def __init__(self, engine: sa.Engine, options: dict[str, Any]) -> None:
+    def __init__(
+        self, engine: sa.Engine, options: dict[str, Any], pragmas: tuple[str, ...] = ()
+    ) -> None:
         self._engine = engine
         self._options = options
+        self._pragmas = pragmas
         self._local = threading.local()
         self._opened: list[sa.Connection] = []
         self._lock = threading.Lock()
@@ -173,6 +247,10 @@ class _ThreadConnections:
         connection: sa.Connection | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed or connection.invalidated:
             connection = self._engine.connect().execution_options(**self._options)
+            cursor = connection.connection.cursor()
+            for pragma in self._pragmas:
+                cursor.execute(pragma)
+            cursor.close()
             self._local.connection = connection
             with self._lock:
                 self._opened.append(connection)
@@ -187,7 +265,7 @@ class _ThreadConnections:
 
 
 def _run_in_transaction(connections: _ThreadConnections, work: Callable[[sa.Connection], T]) -> T:
-    """In a worker thread: `work` on the thread's connection, in a transaction.
+    """`work` on this thread's connection, in a transaction.
 
     For readers the transaction is SQLAlchemy's alone: SQLite stays in
     autocommit (see `_configure_sqlite`).

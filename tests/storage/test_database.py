@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import func, select
 
+from storage import database
 from storage.database import Database, normalise_url, open_database
 from storage.models import AuditEntry
 
@@ -103,3 +107,76 @@ async def test_naive_timestamps_are_refused(db: Database) -> None:
     with pytest.raises(sa.exc.StatementError, match="timezone-aware"):
         async with db.write() as session:
             session.add(AuditEntry(staff_email="a@example.org", action="view", at=naive))
+
+
+def _sqlite_file(db: Database) -> Path:
+    if db.dialect != "sqlite" or db.engine.url.database is None:
+        pytest.skip("about SQLite files")
+    return Path(db.engine.url.database)
+
+
+def _count_states(connection: sa.Connection) -> int:
+    return int(connection.execute(sa.text("SELECT count(*) FROM conversationstate")).scalar_one())
+
+
+def _add_state(key: str) -> Callable[[sa.Connection], None]:
+    def work(connection: sa.Connection) -> None:
+        connection.execute(
+            sa.text(
+                "INSERT INTO conversationstate (key, etag, data, updated_at) "
+                "VALUES (:key, 'e', '{}', '2026-11-28 00:00:00.000000')"
+            ),
+            {"key": key},
+        )
+
+    return work
+
+
+async def test_turn_writes_wait_off_the_loop_while_another_process_writes(db: Database) -> None:
+    other = sqlite3.connect(_sqlite_file(db), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        write = asyncio.ensure_future(db.run_write(_add_state("a")))
+        ticks = 0
+        for _ in range(10):
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert ticks == 10  # The loop went on while the write waited.
+        assert not write.done()
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await write
+    assert await db.run_read(_count_states) == 1
+
+
+async def test_turn_writes_checkpoint_the_log_in_a_thread_now_and_then(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sqlite_file(db)
+    checkpoints: list[str] = []
+    real = database._checkpoint
+
+    def checkpoint(connection: sa.Connection) -> None:
+        checkpoints.append(threading.current_thread().name)
+        real(connection)
+
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(database, "_checkpoint", checkpoint)
+    for number in range(7):
+        await db.run_write(_add_state(f"k{number}"))
+        await asyncio.sleep(0.05)  # Time for a checkpoint to finish: one runs at a time.
+    assert len(checkpoints) == 2
+    assert all(name != threading.current_thread().name for name in checkpoints)
+    assert await db.run_read(_count_states) == 7
+
+
+async def test_a_turn_write_that_fails_is_rolled_back(db: Database) -> None:
+    def fail(connection: sa.Connection) -> None:
+        _add_state("a")(connection)
+        raise RuntimeError("the engine fell over")
+
+    with pytest.raises(RuntimeError):
+        await db.run_write(fail)
+    await db.run_write(_add_state("b"))
+    assert await db.run_read(_count_states) == 1
