@@ -119,6 +119,7 @@ def failed(outcomes: list[Outcome], plan: Plan) -> list[str]:
             problems.append(f"{label}: {outcome.verification.lost} acknowledged answers lost")
         errors = sum(run.errors for run in outcome.runs)
         errors += outcome.open_loop.errors if outcome.open_loop else 0
+        errors += outcome.paced.errors if outcome.paced else 0
         if plan is QUICK and errors:
             problems.append(f"{label}: {errors} turns failed")
     return problems

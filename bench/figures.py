@@ -22,8 +22,8 @@ def percentile(ordered: Sequence[float], fraction: float) -> float:
 class RunFigures:
     """One load run against one server."""
 
-    mode: str  # "closed" or "open"
-    residents: int  # concurrent residents (closed) or residents who arrived (open)
+    mode: str  # "closed", "open" or "paced"
+    residents: int  # concurrent residents (closed, paced) or residents who arrived (open)
     seconds: float  # the measured window (closed) or the whole run (open)
     turns: int
     turns_per_second: float
@@ -35,7 +35,9 @@ class RunFigures:
     completed: int  # residents who finished the survey during the run
     server_cpu_ms_per_turn: float
     client_cpu_ms_per_turn: float
-    offered_turns_per_second: float = 0.0  # open loop only
+    offered_turns_per_second: float = 0.0  # open loop and paced only
+    # Paced: turns still unanswered when the run ended, counted as answered then.
+    cut_short: int = 0
     # Closed loop: whether every resident had had a turn before the window opened.
     steady: bool = True
     error_samples: dict[str, int] = field(default_factory=dict)
@@ -54,6 +56,7 @@ def summarise(
     server_cpu: float,
     client_cpu: float,
     offered: float = 0.0,
+    cut_short: int = 0,
 ) -> RunFigures:
     """The figures of one run. CPU seconds are over every turn of the run, counted or not."""
     ordered = sorted(recorder.latencies)
@@ -73,6 +76,7 @@ def summarise(
         server_cpu_ms_per_turn=round(server_cpu / all_turns * 1000, 2),
         client_cpu_ms_per_turn=round(client_cpu / all_turns * 1000, 2),
         offered_turns_per_second=round(offered, 1),
+        cut_short=cut_short,
         steady=recorder.steady,
         error_samples=dict(recorder.errors.most_common(5)),
     )

@@ -268,6 +268,85 @@ async def open_loop(
     return recorder, time.monotonic() - started
 
 
+@dataclass
+class PacedRecorder(Recorder):
+    """A recorder that also knows which turns were due but not yet answered."""
+
+    in_flight: Counter[float] = field(default_factory=Counter)
+    cut_short: int = 0
+
+    def due(self, due: float) -> None:
+        """A turn due at `due` is being sent."""
+        self.in_flight[due] += 1
+
+    def turn(self, due: float, finished: float) -> None:
+        """A turn due at `due` finished at `finished`."""
+        self.in_flight[due] -= 1
+        if self.in_flight[due] <= 0:
+            del self.in_flight[due]
+        super().turn(due, finished)
+
+    def cut(self, at: float) -> None:
+        """Count the turns still unanswered as answered `at` (the least they waited)."""
+        for due, count in list(self.in_flight.items()):
+            for _ in range(count):
+                self.turns.append((due, at))
+                self.cut_short += 1
+        self.in_flight.clear()
+
+
+async def paced(
+    channel: Channel,
+    scripts: Sequence[Script],
+    *,
+    residents: int,
+    think: float,
+    seconds: float,
+) -> tuple[PacedRecorder, float]:
+    """`residents` residents in the survey at once, each answering every `think` seconds.
+
+    Their first turns are spread over the first `think` seconds; a resident who
+    finishes the survey is followed at once by another. Every turn is due on
+    that timetable whatever the server does, and its latency is counted from
+    when it was due. After `seconds`, turns still unanswered a moment later
+    are counted as answered then: a server that cannot keep up is not
+    flattered. Returns the recorder and the window's length.
+    """
+    recorder = PacedRecorder()
+    stop = asyncio.Event()
+    started = time.monotonic()
+
+    async def one_after_another(index: int) -> None:
+        next_due = started + index * think / residents
+
+        async def pace(_turn: int) -> float:
+            nonlocal next_due
+            due, next_due = next_due, next_due + think
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            recorder.due(due)
+            return due
+
+        count = index
+        while not stop.is_set():
+            resident = Resident(scripts[count % len(scripts)])
+            count += residents
+            recorder.residents.append(resident)
+            await converse(
+                channel, resident, recorder, turn_timeout=seconds * 10, stop=stop, pace=pace
+            )
+            if resident.failure:
+                await asyncio.sleep(FAILURE_PAUSE)
+
+    tasks = [asyncio.create_task(one_after_another(index)) for index in range(residents)]
+    recorder.window_start = started + think  # Everyone has arrived.
+    await asyncio.sleep(seconds)
+    stop.set()
+    await _finish(tasks, ABANDON_SECONDS)
+    recorder.window_end = time.monotonic()
+    recorder.cut(recorder.window_end)
+    return recorder, recorder.window_end - recorder.window_start
+
+
 def _schedule(arrival: float, think: float) -> Pace:
     """Turn k is due `k * think` seconds after arrival; waits for it, returns when it was due."""
 

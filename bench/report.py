@@ -122,13 +122,18 @@ def targets(outcomes: Sequence[Outcome], plan: Plan) -> list[dict[str, Any]]:
                     f"{times:.2f} x",
                 )
             )
-        found.append(
-            _target(
-                f"Direct Line, SQLite, {level} residents: p99 under {DIRECT_LINE_P99_MS:g} ms",
-                run.p99_ms < DIRECT_LINE_P99_MS,
-                f"{run.p99_ms} ms",
+        pace = direct_line.paced
+        if pace is not None:
+            found.append(
+                _target(
+                    f"Direct Line, SQLite, {pace.residents} residents in the survey at once, "
+                    f"each answering every {plan.paced_think:g} s: p99 under "
+                    f"{DIRECT_LINE_P99_MS:g} ms",
+                    pace.p99_ms < DIRECT_LINE_P99_MS and not pace.cut_short,
+                    f"{pace.p99_ms} ms"
+                    + (f", {pace.cut_short} turns unanswered" if pace.cut_short else ""),
+                )
             )
-        )
         found.append(
             _target(
                 f"Direct Line, SQLite, {level} residents: no errors",
@@ -185,6 +190,7 @@ def results(
                 "label": outcome.target.label,
                 "closed_loop": [run.as_dict() for run in outcome.runs],
                 "open_loop": outcome.open_loop.as_dict() if outcome.open_loop else None,
+                "paced": outcome.paced.as_dict() if outcome.paced else None,
                 "check": outcome.verification.as_dict() if outcome.verification else None,
                 "rss_kib_after_load": outcome.rss_kib_after_load,
                 "memory": outcome.memory,
@@ -236,6 +242,10 @@ def rows(outcomes: Sequence[Outcome], found: dict[str, Any]) -> list[tuple[str, 
             run = outcome.open_loop
             arrivals = f"open {found['plan']['open_residents_per_hour']:g}/h"
             table.append(_row(label, arrivals, run, "", ""))
+        if outcome.paced is not None:
+            run = outcome.paced
+            every = f"paced {run.residents}, 1 per {found['plan']['paced_think']:g} s"
+            table.append(_row(label, every + ("!" if run.cut_short else ""), run, "", ""))
     return table
 
 
@@ -343,8 +353,11 @@ def markdown(found: dict[str, Any], outcomes: Sequence[Outcome]) -> str:
         f"took {found['seconds']:.0f} s.",
         "",
         "Closed loop: that many residents at once, each answering as soon as the reply "
-        "arrives. Open loop: residents arriving at a fixed rate, latency from when each turn "
-        "was due. CPU ms/turn is the server's own CPU time per turn, the steadiest figure on "
+        "arrives (so the latency is residents / turns per second: it shows the queue, not "
+        "the server). Open loop: residents arriving at a fixed rate, latency from when each "
+        "turn was due. Paced: that many residents in the survey at once, each answering on a "
+        "fixed timetable (far quicker than people read and type), latency from when each turn "
+        "was due; ! some turns were still unanswered at the end. CPU ms/turn is the server's own CPU time per turn, the steadiest figure on "
         "a shared machine. x ceiling and x usual: turns per second against those servers at "
         "the same number of residents. * not steady: within the time allowed some residents "
         "never had an answer, so the figures cover the whole run from the first arrival.",

@@ -15,7 +15,15 @@ import aiohttp
 from bench.channels import Ceiling, Channel, DirectLine, Messages
 from bench.connector import Connector
 from bench.figures import RunFigures, summarise
-from bench.load import Recorder, Resident, closed_loop, converse, open_conversations, open_loop
+from bench.load import (
+    Recorder,
+    Resident,
+    closed_loop,
+    converse,
+    open_conversations,
+    open_loop,
+    paced,
+)
 from bench.processes import Server, start_server
 from bench.targets import Target, database
 from bench.verify import Verification, verify
@@ -42,6 +50,9 @@ class Plan:
     open_residents_per_hour: float  # open loop: arrivals
     open_seconds: float  # open loop: how long residents keep arriving
     think: float  # open loop: seconds between a resident's turns
+    paced_residents: int  # paced: residents in the survey at once...
+    paced_think: float  # ...each answering this many seconds after their last answer was due...
+    paced_seconds: float  # ...for this long
     turn_timeout: float
     memory_counts: tuple[int, ...]  # open conversations at which memory is read
     memory_seconds: float  # at most this long opening conversations, per server...
@@ -67,6 +78,9 @@ FULL = Plan(
     open_residents_per_hour=3600.0,
     open_seconds=4.0,
     think=0.15,
+    paced_residents=100,
+    paced_think=1.0,
+    paced_seconds=6.0,
     turn_timeout=60.0,
     memory_counts=(1000, 10000),
     memory_seconds=120.0,
@@ -86,6 +100,9 @@ QUICK = Plan(
     open_residents_per_hour=7200.0,
     open_seconds=1.0,
     think=0.02,
+    paced_residents=4,
+    paced_think=0.1,
+    paced_seconds=0.5,
     turn_timeout=20.0,
     memory_counts=(10,),
     memory_seconds=5.0,
@@ -106,6 +123,7 @@ class Outcome:
     target: Target
     runs: list[RunFigures] = field(default_factory=list)
     open_loop: RunFigures | None = None
+    paced: RunFigures | None = None
     verification: Verification | None = None
     rss_kib_after_load: int = 0
     memory: dict[str, Any] | None = None
@@ -231,6 +249,26 @@ class Bench:
         )
         residents += recorder.residents
         log.info("%s: %s", target.key, _line(outcome.open_loop))
+        cpu, client_cpu = server.cpu_seconds(), time.process_time()
+        paced_recorder, seconds = await paced(
+            channel,
+            target.scripts,
+            residents=plan.paced_residents,
+            think=plan.paced_think,
+            seconds=plan.paced_seconds,
+        )
+        outcome.paced = summarise(
+            paced_recorder,
+            mode="paced",
+            residents=plan.paced_residents,
+            seconds=seconds,
+            server_cpu=server.cpu_seconds() - cpu,
+            client_cpu=time.process_time() - client_cpu,
+            offered=plan.paced_residents / plan.paced_think,
+            cut_short=paced_recorder.cut_short,
+        )
+        residents += paced_recorder.residents
+        log.info("%s: %s", target.key, _line(outcome.paced))
         for level in plan.levels:
             cpu, client_cpu = server.cpu_seconds(), time.process_time()
             recorder, seconds = await closed_loop(
