@@ -15,7 +15,7 @@ from botbuilder.integration.aiohttp import (
 )
 
 from bot import directline, webchat
-from bot.auth import process_authenticated
+from bot.auth import process_authenticated, process_unauthenticated
 from bot.codebook import codebook
 from bot.conversation import Services
 from bot.delivery import CHANNEL_TOKENS, DeliveringAdapter, channel_client
@@ -91,8 +91,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if request.app[SETTINGS].auth_enabled:
         tokens = request.app[CHANNEL_TOKENS]
         return await process_authenticated(request, request.app[ADAPTER], request.app[BOT], tokens)
-    response = await request.app[ADAPTER].process(request, request.app[BOT])
-    return response if response is not None else web.Response(status=201)
+    return await process_unauthenticated(request, request.app[ADAPTER], request.app[BOT])
 
 
 async def healthz(request: web.Request) -> web.Response:

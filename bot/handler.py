@@ -6,6 +6,8 @@ to its successor SDK touches them alone.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import unicodedata
 from abc import ABC, abstractmethod
@@ -16,6 +18,7 @@ from botbuilder.core import Bot, BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot import channels
+from bot.activities import read_activity, received_json
 from bot.conversation import Arrival, Services, run_turn
 from bot.delivery import DeliveringAdapter, DeliveryError
 from storage.turns import activities_since
@@ -33,10 +36,6 @@ class LoggedRepliesAdapter(BotAdapter, ABC):
     """
 
     @abstractmethod
-    def incoming_json(self, context: TurnContext) -> dict[str, Any] | None:
-        """The turn's activity as the client sent it (as JSON), if the adapter kept it."""
-
-    @abstractmethod
     def hand_over(self, context: TurnContext, replies: list[dict[str, Any]]) -> None:
         """The turn's replies, as logged."""
 
@@ -49,16 +48,26 @@ class SurveyBot(Bot):
 
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity from a channel."""
-        adapter = context.adapter
-        logged = adapter if isinstance(adapter, LoggedRepliesAdapter) else None
-        arrival = arrival_from(context.activity, logged and logged.incoming_json(context))
+        arrival = arrival_from(context.activity, received_json(context.activity))
         if arrival is None:
             return
         if arrival.welcome:
             await self._send(context, arrival, await run_turn(self.services, arrival))
             return
-        if arrival.channel in channels.TYPING_CHANNELS and logged is None:
-            await context.send_activity(Activity(type=ActivityTypes.typing))
+        typing = None
+        if arrival.channel in channels.TYPING_CHANNELS and not isinstance(
+            context.adapter, LoggedRepliesAdapter
+        ):
+            typing = Typing(context)
+        try:
+            replies = await self._replies(context, arrival)
+        finally:
+            if typing is not None:
+                await typing.stop()
+        await self._send(context, arrival, replies, delivered_late=_late(context))
+
+    async def _replies(self, context: TurnContext, arrival: Arrival) -> list[dict[str, Any]]:
+        """What to say back: the survey's next step, or what the resident has not seen yet."""
         replies: list[dict[str, Any]] = []
         # Only channels we post replies to can miss them; Direct Line clients read the log.
         pending = isinstance(context.adapter, DeliveringAdapter) and await self._undelivered(
@@ -66,6 +75,7 @@ class SurveyBot(Bot):
         )
         if pending:
             # The resident never saw our last replies: show them before reading anything new.
+            context.turn_state[_LATE] = True
             replies = await self._last_replies(arrival)
         elif not readable(context.activity):
             last = (await self._last_replies(arrival))[-1:]
@@ -73,7 +83,7 @@ class SurveyBot(Bot):
             replies = _readdressed(replies, arrival) if last else []
         if not replies:
             replies = await run_turn(self.services, arrival)
-        await self._send(context, arrival, replies, delivered_late=pending)
+        return replies
 
     async def _send(
         self,
@@ -91,7 +101,10 @@ class SurveyBot(Bot):
             return
         key = undelivered_key(arrival)
         try:
-            await context.send_activities([Activity().deserialize(a) for a in replies])
+            if isinstance(context.adapter, DeliveringAdapter):
+                await context.adapter.send_json(replies)
+            else:
+                await context.send_activities([read_activity(a) for a in replies])
         except DeliveryError as error:
             log.warning("replies in %s not delivered: %s", arrival.conversation_id, error)
             await self.services.states.write({key: {"since": datetime.now(UTC).isoformat()}})
@@ -115,6 +128,36 @@ class SurveyBot(Bot):
                 break
             last.insert(0, activity)
         return _readdressed(last, arrival)
+
+
+# A typing indicator is shown when a reply takes longer than this (most take milliseconds).
+TYPING_AFTER_SECONDS = 0.3
+_LATE = "survey_bot.delivered_late"
+
+
+def _late(context: TurnContext) -> bool:
+    """Whether this turn shows replies that failed to reach the resident before."""
+    return bool(context.turn_state.get(_LATE))
+
+
+class Typing:
+    """Shows a typing indicator if the turn takes a while; never after the reply."""
+
+    def __init__(self, context: TurnContext) -> None:
+        self._sending = False
+        self._task = asyncio.create_task(self._show(context))
+
+    async def _show(self, context: TurnContext) -> None:
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        self._sending = True
+        await context.send_activity(Activity(type=ActivityTypes.typing))
+
+    async def stop(self) -> None:
+        """Call it off if not yet sent; if it is being sent, let it arrive first."""
+        if not self._sending:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
 
 
 TYPED_ONLY = (
@@ -158,8 +201,8 @@ EMOJI_CATEGORIES = frozenset({"So", "Sk", "Mn", "Cf", "Cs"})
 def arrival_from(activity: Activity, as_json: dict[str, Any] | None = None) -> Arrival | None:
     """What the survey should make of an activity, or None when it is not for the survey.
 
-    `as_json` is the activity as the channel sent it, when the adapter kept it
-    (saves serialising `activity` again).
+    `as_json` is the activity as JSON, when the request's JSON was kept (saves
+    serialising `activity` again).
     """
     conversation_id = activity.conversation.id if activity.conversation else ""
     user_id = activity.from_property.id if activity.from_property else ""

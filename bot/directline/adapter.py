@@ -23,8 +23,8 @@ from typing import Any, Final
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
+from bot.activities import receive
 from bot.conversation import BOT_ACCOUNT
-from bot.directline.activities import read_activity
 from bot.directline.protocol import CHANNEL, isoformat
 from bot.handler import LoggedRepliesAdapter
 from storage.database import Database
@@ -40,9 +40,6 @@ APOLOGY: Final = (
 _NOT_FOR_CLIENTS: Final = frozenset({"delay", "trace", "invokeResponse"})
 _SENT: Final = "survey_bot.directline.sent"
 _FAILED: Final = "survey_bot.directline.failed"
-_INCOMING: Final = "survey_bot.directline.incoming"
-# The JSON names of an activity's fields ("from", "replyToId"...).
-_ACTIVITY_FIELDS: Final = frozenset(field["key"] for field in Activity._attribute_map.values())
 
 
 class MalformedActivity(ValueError):  # noqa: N818 (it is what the client sent, not our error)
@@ -74,11 +71,10 @@ class DirectLineAdapter(LoggedRepliesAdapter):
         Framework schema (nothing is run or recorded then).
         """
         try:
-            incoming = read_activity(activity)
+            incoming = receive(activity)
         except ValueError as error:
             raise MalformedActivity(str(error)) from error
         context = TurnContext(self, incoming)
-        context.turn_state[_INCOMING] = activity
         await self.run_pipeline(context, logic)
         return TurnResult(
             sent=list(context.turn_state.get(_SENT, [])),
@@ -88,14 +84,6 @@ class DirectLineAdapter(LoggedRepliesAdapter):
     async def run(self, activity: dict[str, Any], bot: Bot) -> TurnResult:
         """Run one activity through the bot."""
         return await self.process(activity, bot.on_turn)
-
-    def incoming_json(self, context: TurnContext) -> dict[str, Any] | None:
-        """The activity as the client posted it (and the route filled it in), keeping
-        only the fields the Bot Framework schema has, as serialising it would."""
-        incoming = context.turn_state.get(_INCOMING)
-        if not isinstance(incoming, dict):
-            return None
-        return {name: value for name, value in incoming.items() if name in _ACTIVITY_FIELDS}
 
     def hand_over(self, context: TurnContext, replies: list[dict[str, Any]]) -> None:
         """Collect the turn's replies, as logged."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
-from bot import channels
+from bot import channels, handler
+from bot.conversation import run_turn
 from tests.channels.conftest import Client, Connector, Issuer, activity
 
 
@@ -107,10 +109,28 @@ async def test_things_that_are_not_typed_get_a_kind_reply_and_the_question_again
     assert replies[-1]["suggestedActions"] == question["suggestedActions"]
 
 
-async def test_typing_is_shown_on_telegram_but_not_on_sms(
+async def test_a_slow_reply_shows_typing_first_on_telegram_but_not_on_sms(
+    client: Client, connector: Connector, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def slow_turn(*args: Any) -> list[dict[str, Any]]:
+        await asyncio.sleep(0.2)
+        return await run_turn(*args)
+
+    monkeypatch.setattr(handler, "TYPING_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(handler, "run_turn", slow_turn)
+    await send(client, connector, issuer, "telegram", text="hello")
+    await send(client, connector, issuer, "sms", text="hello")
+    await send(client, connector, issuer, "telegram", text="yes")
+    seen = [(a["_conversation"], a["type"]) for a in connector.received]
+    assert seen.count(("telegram", "typing")) == 2
+    assert ("sms", "typing") not in seen
+    # The indicator comes before the reply, never after it.
+    assert seen[-2:] == [("telegram", "typing"), ("telegram", "message")]
+
+
+async def test_a_quick_reply_needs_no_typing_indicator(
     client: Client, connector: Connector, issuer: Issuer
 ) -> None:
-    for channel in ("telegram", "sms"):
-        await send(client, connector, issuer, channel, text="hello")
-    typing = {a["_conversation"] for a in connector.received if a["type"] == "typing"}
-    assert typing == {"telegram"}
+    await send(client, connector, issuer, "telegram", text="hello")
+    await send(client, connector, issuer, "telegram", text="yes")
+    assert [a for a in connector.received if a["type"] == "typing"] == []
