@@ -7,7 +7,6 @@ to its successor SDK touches them alone.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import unicodedata
 from abc import ABC, abstractmethod
@@ -156,8 +155,12 @@ class Typing:
         """Call it off if not yet sent; if it is being sent, let it arrive first."""
         if not self._sending:
             self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await self._task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # An indicator that failed must not cost the resident the reply.
+            log.warning("typing indicator not shown", exc_info=True)
 
 
 TYPED_ONLY = (
