@@ -358,9 +358,10 @@ def markdown(found: dict[str, Any], outcomes: Sequence[Outcome]) -> str:
         "turn was due. Paced: that many residents in the survey at once, each answering on a "
         "fixed timetable (far quicker than people read and type), latency from when each turn "
         "was due; ! some turns were still unanswered at the end. CPU ms/turn is the server's "
-        "own CPU time per turn, the steadiest figure on a shared machine. x ceiling and x usual: turns per second against those servers at "
-        "the same number of residents. * not steady: within the time allowed some residents "
-        "never had an answer, so the figures cover the whole run from the first arrival.",
+        "own CPU time per turn, the steadiest figure on a shared machine. x ceiling and "
+        "x usual: turns per second against those servers at the same number of residents. "
+        "* not steady: within the time allowed some residents never had an answer, so the "
+        "figures cover the whole run from the first arrival.",
         "",
         markdown_table(rows(outcomes, found)),
         "",
