@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
-from bot.directline import DIRECT_LINE
+from bot.directline import DIRECT_LINE, protocol
 from tests.directline.conftest import (
     SECRET,
     Client,
@@ -225,3 +226,11 @@ async def test_polling_returns_only_what_came_after_the_watermark(
     assert int(later) == int(watermark) + len(new)
     everything, _ = await activities(client, conversation)
     assert everything == welcome + new
+
+
+def test_an_activity_set_made_of_stored_json_is_the_same_activity_set() -> None:
+    activities = [{"type": "message", "text": 'He said "hi" \u2013 caf\u00e9'}, {"type": "typing"}]
+    stored = [json.dumps(activity) for activity in activities]
+    made = protocol.activity_set_json(stored, 7)
+    assert json.loads(made) == protocol.activity_set(activities, 7)
+    assert json.loads(protocol.activity_set_json([], 0)) == protocol.activity_set([], 0)

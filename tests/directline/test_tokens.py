@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 
+from bot.directline import tokens as token_module
 from bot.directline.tokens import (
     STREAM,
     TokenError,
@@ -74,3 +77,25 @@ def test_new_ids_are_unguessable_and_users_carry_the_direct_line_prefix() -> Non
     user = new_user_id()
     assert user.startswith("dl_")
     assert len(user) > 12
+
+
+def test_a_token_read_before_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(token_module, "LEEWAY_SECONDS", 0)
+    tokens = Tokens(SECRET, lifetime=1)
+    token, grant = tokens.issue("conversation-1", "dl_resident")
+    assert tokens.read(token).conversation_id == "conversation-1"  # Checked, and remembered.
+    time.sleep(max(0.0, grant.expires_at + 1.05 - time.time()))
+    with pytest.raises(TokenExpired):
+        tokens.read(token)
+
+
+def test_a_remembered_token_is_still_only_good_for_its_kind() -> None:
+    tokens = Tokens(SECRET)
+    token, grant = tokens.issue("conversation-1", "dl_resident")
+    stream = tokens.stream(grant)
+    assert tokens.read(stream, STREAM) == grant
+    with pytest.raises(TokenError):
+        tokens.read(stream)  # A stream token is not a conversation token...
+    assert tokens.read(token) == grant
+    with pytest.raises(TokenError):
+        tokens.read(token, STREAM)  # ...nor the other way round, the second time either.
