@@ -120,13 +120,9 @@ def conversation_update(conversation_id: str, user_id: str, now: datetime) -> di
     }
 
 
-def activity_set(activities: list[dict[str, Any]], watermark: int) -> dict[str, Any]:
-    """An ActivitySet: the activities and the watermark to ask from next time."""
-    return {"activities": activities, "watermark": str(watermark)}
-
-
 def activity_set_json(activities: list[str], watermark: int) -> str:
-    """`activity_set` as JSON text, from activities that are JSON text already."""
+    """An ActivitySet, `{"activities": [...], "watermark": "N"}`, as JSON text, made of
+    activities that are JSON text already; N is the watermark to ask from next time."""
     return f'{{"activities":[{",".join(activities)}],"watermark":"{watermark}"}}'
 
 

@@ -20,10 +20,10 @@ from typing import Final
 
 from aiohttp import WSCloseCode, web
 
-from bot.directline.protocol import activity_set
+from bot.directline.protocol import activity_set_json
 from bot.directline.tokens import Grant
 from storage.database import Database
-from storage.turns import activities_since
+from storage.turns import activities_since_as_json
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +108,11 @@ class Streams:
         try:
             while not socket.closed:
                 wake.clear()
-                activities, watermark = await activities_since(
+                activities, watermark = await activities_since_as_json(
                     self.db, conversation_id=conversation_id, watermark=watermark
                 )
                 if activities:
-                    await socket.send_json(activity_set(activities, watermark))
+                    await socket.send_str(activity_set_json(activities, watermark))
                     last_sent = time.monotonic()
                 elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
                     await socket.send_str("")
