@@ -83,7 +83,12 @@ async def measure_all(plan: Plan, chosen: list[Target], memory: bool) -> list[Ou
 async def _measure(
     bench: Bench, ready: list[Outcome], remembered: list[Outcome], deadline: float
 ) -> None:
-    """Load each server in turn; then memory, sharing out the time left before `deadline`."""
+    """Load each server in turn; then memory, in the time left before `deadline`.
+
+    Each server measured for memory may take all the time left but the least the
+    later ones need: survey-bot comes first, and stops once it has its 10,000
+    conversations open; the usual way gets the rest.
+    """
     for outcome in ready:
         log.info("measuring %s", outcome.target.label)
         try:
@@ -95,7 +100,9 @@ async def _measure(
     for index, outcome in enumerate(remembered):
         if outcome.problem:
             continue
-        share = (deadline - time.monotonic()) / (len(remembered) - index) - MEMORY_SETUP_SECONDS
+        later = len(remembered) - index - 1
+        spare = later * (plan.memory_min_seconds + MEMORY_SETUP_SECONDS)
+        share = deadline - time.monotonic() - spare - MEMORY_SETUP_SECONDS
         seconds = min(plan.memory_seconds, max(plan.memory_min_seconds, share))
         log.info(
             "memory of %s, opening conversations for up to %.0f s", outcome.target.label, seconds
