@@ -53,7 +53,8 @@ async def measure_all(plan: Plan, chosen: list[Target], memory: bool) -> list[Ou
             log.warning("%s: not measured: %s", outcome.target.label, outcome.problem)
     ready = [outcome for outcome in outcomes if not outcome.problem]
     memory_targets = MEMORY_TARGETS if plan.memory_of_usual_way else (DIRECT_LINE_SQLITE,)
-    remembered = [o for o in ready if memory and o.target in memory_targets]
+    # In the order of `memory_targets`: survey-bot first.
+    remembered = [o for t in memory_targets for o in ready if memory and o.target == t]
     with tempfile.TemporaryDirectory(prefix="survey-bot-bench-") as work:
         work_dir = Path(work)
         connector = Connector()
