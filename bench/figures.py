@@ -56,7 +56,6 @@ def summarise(
     server_cpu: float,
     client_cpu: float,
     offered: float = 0.0,
-    cut_short: int = 0,
 ) -> RunFigures:
     """The figures of one run. CPU seconds are over every turn of the run, counted or not."""
     ordered = sorted(recorder.latencies)
@@ -76,7 +75,7 @@ def summarise(
         server_cpu_ms_per_turn=round(server_cpu / all_turns * 1000, 2),
         client_cpu_ms_per_turn=round(client_cpu / all_turns * 1000, 2),
         offered_turns_per_second=round(offered, 1),
-        cut_short=cut_short,
+        cut_short=recorder.cut_short,
         steady=recorder.steady,
         error_samples=dict(recorder.errors.most_common(5)),
     )

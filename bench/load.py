@@ -63,6 +63,8 @@ class Recorder:
     turns: list[tuple[float, float]] = field(default_factory=list)  # (due, finished)
     errors: Counter[str] = field(default_factory=Counter)
     residents: list[Resident] = field(default_factory=list)
+    # Turns still unanswered when the run ended, counted as answered then (paced runs).
+    cut_short: int = 0
 
     def turn(self, due: float, finished: float) -> None:
         """A turn due at `due` finished at `finished`."""
@@ -168,6 +170,38 @@ async def _finish(tasks: Sequence[asyncio.Task[Any]], seconds: float) -> None:
             await task
 
 
+async def _one_after_another(
+    channel: Channel,
+    scripts: Sequence[Script],
+    recorder: Recorder,
+    stop: asyncio.Event,
+    *,
+    first: int,
+    every: int,
+    turn_timeout: float,
+    pace: Pace = _immediately,
+    answered: asyncio.Event | None = None,
+) -> None:
+    """Residents one after another until `stop`, following scripts `first`, `first + every`...
+    (so that `every` of these side by side share the scripts out evenly)."""
+    count = first
+    while not stop.is_set():
+        resident = Resident(scripts[count % len(scripts)])
+        count += every
+        recorder.residents.append(resident)
+        await converse(
+            channel,
+            resident,
+            recorder,
+            turn_timeout=turn_timeout,
+            stop=stop,
+            pace=pace,
+            answered=answered,
+        )
+        if resident.failure:
+            await asyncio.sleep(FAILURE_PAUSE)  # a server that refuses at once: no busy loop
+
+
 async def closed_loop(
     channel: Channel,
     scripts: Sequence[Script],
@@ -193,25 +227,22 @@ async def closed_loop(
     stop = asyncio.Event()
     first_turns = [asyncio.Event() for _ in range(residents)]
 
-    async def one_after_another(index: int) -> None:
-        count = index
-        while not stop.is_set():
-            resident = Resident(scripts[count % len(scripts)])
-            count += residents
-            recorder.residents.append(resident)
-            await converse(
+    started = time.monotonic()
+    tasks = [
+        asyncio.create_task(
+            _one_after_another(
                 channel,
-                resident,
+                scripts,
                 recorder,
+                stop,
+                first=index,
+                every=residents,
                 turn_timeout=turn_timeout,
-                stop=stop,
                 answered=first_turns[index],
             )
-            if resident.failure:
-                await asyncio.sleep(FAILURE_PAUSE)  # a server that refuses at once: no busy loop
-
-    started = time.monotonic()
-    tasks = [asyncio.create_task(one_after_another(index)) for index in range(residents)]
+        )
+        for index in range(residents)
+    ]
     shortest, longest = warmup
     await asyncio.sleep(shortest)
     everyone = asyncio.gather(*(event.wait() for event in first_turns))
@@ -273,7 +304,6 @@ class PacedRecorder(Recorder):
     """A recorder that also knows which turns were due but not yet answered."""
 
     in_flight: Counter[float] = field(default_factory=Counter)
-    cut_short: int = 0
 
     def due(self, due: float) -> None:
         """A turn due at `due` is being sent."""
@@ -316,8 +346,9 @@ async def paced(
     stop = asyncio.Event()
     started = time.monotonic()
 
-    async def one_after_another(index: int) -> None:
-        next_due = started + index * think / residents
+    def timetable(first_due: float) -> Pace:
+        """Turns due `think` seconds apart from `first_due`, whoever is answering."""
+        next_due = first_due
 
         async def pace(_turn: int) -> float:
             nonlocal next_due
@@ -326,18 +357,23 @@ async def paced(
             recorder.due(due)
             return due
 
-        count = index
-        while not stop.is_set():
-            resident = Resident(scripts[count % len(scripts)])
-            count += residents
-            recorder.residents.append(resident)
-            await converse(
-                channel, resident, recorder, turn_timeout=seconds * 10, stop=stop, pace=pace
-            )
-            if resident.failure:
-                await asyncio.sleep(FAILURE_PAUSE)
+        return pace
 
-    tasks = [asyncio.create_task(one_after_another(index)) for index in range(residents)]
+    tasks = [
+        asyncio.create_task(
+            _one_after_another(
+                channel,
+                scripts,
+                recorder,
+                stop,
+                first=index,
+                every=residents,
+                turn_timeout=seconds * 10,
+                pace=timetable(started + index * think / residents),
+            )
+        )
+        for index in range(residents)
+    ]
     recorder.window_start = started + think  # Everyone has arrived.
     await asyncio.sleep(seconds)
     stop.set()

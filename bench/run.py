@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,49 +230,38 @@ class Bench:
         plan = self.plan
         mean_turns = sum(s.turns for s in target.scripts) / len(target.scripts)
         offered = plan.open_residents_per_hour / SECONDS_PER_HOUR * mean_turns
-        cpu, client_cpu = server.cpu_seconds(), time.process_time()
-        recorder, seconds = await open_loop(
-            channel,
-            target.scripts,
-            rate=offered,
-            think=plan.think,
-            seconds=plan.open_seconds,
-            turn_timeout=plan.turn_timeout,
-        )
-        outcome.open_loop = summarise(
-            recorder,
+        outcome.open_loop = await self._run(
+            target,
+            server,
+            residents,
+            open_loop(
+                channel,
+                target.scripts,
+                rate=offered,
+                think=plan.think,
+                seconds=plan.open_seconds,
+                turn_timeout=plan.turn_timeout,
+            ),
             mode="open",
-            residents=len(recorder.residents),
-            seconds=seconds,
-            server_cpu=server.cpu_seconds() - cpu,
-            client_cpu=time.process_time() - client_cpu,
             offered=offered,
         )
-        residents += recorder.residents
-        log.info("%s: %s", target.key, _line(outcome.open_loop))
-        cpu, client_cpu = server.cpu_seconds(), time.process_time()
-        paced_recorder, seconds = await paced(
-            channel,
-            target.scripts,
-            residents=plan.paced_residents,
-            think=plan.paced_think,
-            seconds=plan.paced_seconds,
-        )
-        outcome.paced = summarise(
-            paced_recorder,
+        outcome.paced = await self._run(
+            target,
+            server,
+            residents,
+            paced(
+                channel,
+                target.scripts,
+                residents=plan.paced_residents,
+                think=plan.paced_think,
+                seconds=plan.paced_seconds,
+            ),
             mode="paced",
-            residents=plan.paced_residents,
-            seconds=seconds,
-            server_cpu=server.cpu_seconds() - cpu,
-            client_cpu=time.process_time() - client_cpu,
+            residents_at_once=plan.paced_residents,
             offered=plan.paced_residents / plan.paced_think,
-            cut_short=paced_recorder.cut_short,
         )
-        residents += paced_recorder.residents
-        log.info("%s: %s", target.key, _line(outcome.paced))
         for level in plan.levels:
-            cpu, client_cpu = server.cpu_seconds(), time.process_time()
-            recorder, seconds = await closed_loop(
+            load = closed_loop(
                 channel,
                 target.scripts,
                 residents=level,
@@ -281,17 +271,37 @@ class Bench:
                 # The server stops after the last level: no need to wait for its backlog.
                 drain=level != plan.levels[-1],
             )
-            figures = summarise(
-                recorder,
-                mode="closed",
-                residents=level,
-                seconds=seconds,
-                server_cpu=server.cpu_seconds() - cpu,
-                client_cpu=time.process_time() - client_cpu,
+            run = await self._run(
+                target, server, residents, load, mode="closed", residents_at_once=level
             )
-            outcome.runs.append(figures)
-            residents += recorder.residents
-            log.info("%s: %s", target.key, _line(figures))
+            outcome.runs.append(run)
+
+    @staticmethod
+    async def _run(
+        target: Target,
+        server: Server,
+        residents: list[Resident],
+        load: Coroutine[Any, Any, tuple[Recorder, float]],
+        *,
+        mode: str,
+        residents_at_once: int | None = None,
+        offered: float = 0.0,
+    ) -> RunFigures:
+        """One load run and its figures; its residents are added to `residents`."""
+        cpu, client_cpu = server.cpu_seconds(), time.process_time()
+        recorder, seconds = await load
+        figures = summarise(
+            recorder,
+            mode=mode,
+            residents=len(recorder.residents) if residents_at_once is None else residents_at_once,
+            seconds=seconds,
+            server_cpu=server.cpu_seconds() - cpu,
+            client_cpu=time.process_time() - client_cpu,
+            offered=offered,
+        )
+        residents += recorder.residents
+        log.info("%s: %s", target.key, _line(figures))
+        return figures
 
     async def measure_memory(self, target: Target, seconds: float) -> dict[str, Any]:
         """Server memory with many conversations left open mid-survey, per conversation.
