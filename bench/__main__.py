@@ -19,7 +19,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench import report
+from bench import report, safety
 from bench.connector import Connector
 from bench.processes import ROOT
 from bench.run import FULL, QUICK, Bench, Outcome, Plan
@@ -162,6 +162,8 @@ def main() -> int:
     print("* not steady: some residents never had an answer in the time allowed.")
     print()
     for line in report.notes(outcomes, found):
+        print(line)
+    for line in safety.cost_lines():
         print(line)
     stem = "quick" if plan is QUICK else report.stamp(started)
     for path in report.write(found, outcomes, options.out, stem):

@@ -18,6 +18,9 @@ MESSENGER_MAX_REPLIES = 13
 MESSENGER_MAX_TITLE = 20
 MESSENGER_MAX_TEXT = 2000
 TEXT_MAX = {"sms": 1500, "whatsapp": 4000, MESSENGER: MESSENGER_MAX_TEXT}
+# Safety advice starts with this on every channel, so it reads as more than one more
+# message; Web Chat also draws a bubble that starts with it as a warning (see chat.js).
+URGENT_LEAD = "Important: "
 
 
 def render(messages: list[dict[str, Any]], channel: str) -> list[dict[str, Any]]:
@@ -25,6 +28,8 @@ def render(messages: list[dict[str, Any]], channel: str) -> list[dict[str, Any]]
     activities: list[dict[str, Any]] = []
     for message in messages:
         for body, actions in _parts(message, channel):
+            if message.get("urgent"):
+                body = URGENT_LEAD + body
             for chunk in split(body, TEXT_MAX.get(channel, 0)):
                 activities.append({"type": "message", "text": chunk, "textFormat": "plain"})
             if actions and activities:

@@ -8,20 +8,22 @@ terminal chat.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot import channels
+from bot.language import Language, load_language
 from bot.settings import Settings
 from dialogs import engine
-from dialogs.redact import redact
+from dialogs.safety import Scores
 from dialogs.schema import Survey
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
@@ -39,11 +41,12 @@ BOT_ACCOUNT = {"id": "survey-bot", "name": "Survey", "role": "bot"}
 
 @dataclass
 class Services:
-    """What a turn needs: settings, the survey and the database."""
+    """What a turn needs: settings, the survey, the database and the language models."""
 
     settings: Settings
     survey: Survey
     db: Database
+    language: Language = field(default_factory=load_language)
 
     @property
     def states(self) -> StateStore:
@@ -111,6 +114,9 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     resident = resident_hash(settings, arrival.channel, arrival.user_id)
     reference = new_reference()
     check_taken_part = settings.one_response_per_resident == "true"
+    # Outside the transaction: the redaction, once, and the classifier, only for typed words.
+    redacted = services.language.redactor.redact(arrival.text)
+    scores = await _scores(services, arrival)
 
     def step(connection: sa.Connection) -> list[dict[str, Any]]:
         lock_conversation(connection, arrival.conversation_id)
@@ -122,20 +128,41 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
             if arrival.welcome:
                 outcome = engine.start(survey, now, taken_part=taken_part)
             else:
-                incoming = engine.Incoming(arrival.text, now, reference, taken_part=taken_part)
+                incoming = engine.Incoming(
+                    arrival.text,
+                    now,
+                    reference,
+                    taken_part=taken_part,
+                    redacted=redacted,
+                    scores=scores,
+                )
                 outcome = engine.turn(survey, engine.new_state(survey), incoming)
             etag = None
         elif arrival.welcome:
             return []  # A conversation that has started already: nothing to say until they speak.
         else:
             etag = stored.pop(ETAG_KEY)
-            outcome = engine.turn(survey, stored, engine.Incoming(arrival.text, now, reference))
+            incoming = engine.Incoming(
+                arrival.text, now, reference, redacted=redacted, scores=scores
+            )
+            outcome = engine.turn(survey, stored, incoming)
         outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
-        record = _record(services, arrival, outcome, key, etag, outgoing, resident, now)
+        record = _record(services, arrival, outcome, key, etag, outgoing, resident, now, redacted)
         write_turn(connection, record)
         return outgoing
 
     return await services.db.run_write(step)
+
+
+async def _scores(services: Services, arrival: Arrival) -> Scores | None:
+    """The safety classifier's view of a message typed in the resident's own words.
+
+    Taps and the survey's own words skip it. It runs on a worker thread (numpy
+    lets go of the interpreter lock), before the turn's transaction.
+    """
+    if arrival.welcome or not engine.needs_scores(services.survey, arrival.text):
+        return None
+    return await asyncio.to_thread(services.language.safety.predict, arrival.text)
 
 
 def _addressed(
@@ -166,6 +193,7 @@ def _record(
     outgoing: list[dict[str, Any]],
     resident: str,
     now: datetime,
+    redacted: str,
 ) -> TurnRecord:
     """The turn as storage writes it, in one transaction."""
     events = outcome.events
@@ -179,7 +207,7 @@ def _record(
         changes["completed_at"] = now
     transcript = []
     if not arrival.welcome:
-        transcript.append(("resident", redact(arrival.text), now))
+        transcript.append(("resident", redacted, now))
     transcript += [("bot", _transcript_text(m), now) for m in outcome.messages]
     survey = services.survey
     return TurnRecord(
@@ -199,19 +227,23 @@ def _record(
         ],
         forget=list(outcome.forget),
         transcript=transcript,
-        incoming=_redacted_activity(arrival.activity),
+        incoming=_redacted_activity(services, arrival, redacted),
         outgoing=outgoing,
         discard_conversation=bool(events.get("discard")),
     )
 
 
-def _redacted_activity(activity: dict[str, Any] | None) -> dict[str, Any] | None:
+def _redacted_activity(
+    services: Services, arrival: Arrival, redacted: str
+) -> dict[str, Any] | None:
     """The resident's activity as logged: its text redacted like everything else kept."""
-    if activity is None:
+    if arrival.activity is None:
         return None
-    logged = dict(activity)
-    if isinstance(logged.get("text"), str):
-        logged["text"] = redact(logged["text"])
+    logged = dict(arrival.activity)
+    text = logged.get("text")
+    if isinstance(text, str):
+        same = text == arrival.text
+        logged["text"] = redacted if same else services.language.redactor.redact(text)
     return logged
 
 

@@ -17,13 +17,27 @@ from typing import Any
 
 from dialogs import flow, render
 from dialogs.flow import Position
-from dialogs.redact import redact
-from dialogs.safety import classify
+from dialogs.safety import SAFE, Scores, Verdict, assess
 from dialogs.schema import Kind, Option, Question, Survey
-from dialogs.understand import NotUnderstood, Understood, normalise, read_yes_no, understand
+from dialogs.understand import (
+    ALL_WORDS,
+    MIDDLE_WORDS,
+    NO_WORDS,
+    NUMBER_WORDS,
+    ORDINALS,
+    UNSURE_WORDS,
+    YES_WORDS,
+    NotUnderstood,
+    Understood,
+    normalise,
+    read_yes_no,
+    understand,
+)
 
 STATE_VERSION = 1
 MISSES_BEFORE_SKIP_OFFER = 3
+# The flag, and the [safety] reply, for a message that might need help.
+UNSURE_FLAG = "unsure"
 WELCOME_BACK_AFTER_SECONDS = 60 * 60
 
 COMMANDS = {
@@ -67,6 +81,11 @@ class Incoming:
     reference: str = ""
     # Whether this resident has completed the survey before (checked by the caller).
     taken_part: bool = False
+    # The text with personal details removed: all the engine keeps of what was typed.
+    redacted: str | None = field(default=None, kw_only=True)
+    # The learned safety classifier's view of the text, when the caller ran it
+    # (see `needs_scores`); the rules run on every message regardless.
+    scores: Scores | None = field(default=None, kw_only=True)
 
 
 @dataclass
@@ -146,15 +165,57 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
         return _erase(survey, outcome, incoming)
     # The survey's own words ("help", "stop") are commands, not cries for help: the help
     # reply itself says to call 999 in an emergency.
-    category = None if said in COMMAND_OF else classify(incoming.text)
-    if category is not None:
-        outcome = _safety(survey, outcome, category)
+    verdict = SAFE if said in COMMAND_OF else assess(incoming.text, incoming.scores)
+    if verdict.flagged and verdict.sure:
+        outcome = _safety(survey, outcome, str(verdict.category))
     if state["phase"] in ("new", "closed"):
         fresh = start(survey, incoming.now, taken_part=incoming.taken_part)
         fresh.state["flags"] = state["flags"]
-        return fresh.say_first(outcome.messages)
-    if category is not None:
+        return _unsure(survey, fresh.say_first(outcome.messages), verdict)
+    if verdict.flagged and verdict.sure:
         return outcome
+    return _unsure(survey, _route(survey, outcome, incoming, said), verdict)
+
+
+def needs_scores(survey: Survey, text: str) -> bool:
+    """Whether a message is worth the learned safety classifier's time.
+
+    Taps and the survey's own words (options, numbers, commands) are not: only
+    text typed in the resident's own words is.
+    """
+    said = normalise(text)
+    if not said or said in _known_replies(survey) or said in _ENGINE_WORDS:
+        return False
+    return not all(w.isdigit() or w in NUMBER_WORDS or w in ORDINALS for w in said.split())
+
+
+_ENGINE_WORDS = frozenset(
+    (
+        *COMMAND_OF, *ERASE, *RESUME, *GREETINGS, *SUBMIT, *CHANGE, *DONE_ADDING, *YES_WORDS,
+        *NO_WORDS, *UNSURE_WORDS, *ALL_WORDS, *MIDDLE_WORDS, *NUMBER_WORDS, *ORDINALS,
+    )
+)  # fmt: skip
+_KNOWN: dict[tuple[str, int], frozenset[str]] = {}
+
+
+def _known_replies(survey: Survey) -> frozenset[str]:
+    """The survey's own answers, normalised: option labels, synonyms, numbers and scale words."""
+    key = (survey.id, survey.version)
+    if key not in _KNOWN:
+        known = {normalise(survey.consent_yes), normalise(survey.consent_no)}
+        for question in survey.questions:
+            known.update(str(n) for n in range(question.minimum, question.maximum + 1))
+            for number, option in enumerate(question.options, start=1):
+                known.update(normalise(t) for t in (option.label, option.name, *option.synonyms))
+                known.update({option.id.replace("_", " "), str(number)})
+        known.update(str(n) for n in range(121))
+        _KNOWN[key] = frozenset(known)
+    return _KNOWN[key]
+
+
+def _route(survey: Survey, outcome: Outcome, incoming: Incoming, said: str) -> Outcome:
+    """Greetings and commands anywhere, else the handler for the conversation's phase."""
+    state = outcome.state
     if state["phase"] == "asking" and said in GREETINGS:
         return _welcome_back(survey, outcome)
     command = COMMAND_OF.get(said)
@@ -184,7 +245,7 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
     if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part", "erased"):
         outcome.events["flags"] = [category]
     reply = survey.safety[category].text
-    outcome.say(render.text(render.fill(reply, survey, state["answers"])))
+    outcome.say(render.text(render.fill(reply, survey, state["answers"]), urgent=True))
     if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
         outcome.say(
             render.text(
@@ -193,6 +254,19 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
         )
         return _repeat(survey, outcome)
     return outcome
+
+
+def _unsure(survey: Survey, outcome: Outcome, verdict: Verdict) -> Outcome:
+    """A message that may need help: one short line first, and the survey carries on."""
+    if not verdict.flagged or verdict.sure:
+        return outcome
+    state = outcome.state
+    if UNSURE_FLAG not in state["flags"]:
+        state["flags"].append(UNSURE_FLAG)
+    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part", "erased"):
+        outcome.events["flags"] = [*outcome.events.get("flags", []), UNSURE_FLAG]
+    line = render.fill(survey.safety[UNSURE_FLAG].text, survey, state["answers"])
+    return outcome.say_first([render.text(line, urgent=True)])
 
 
 def _welcome_back(survey: Survey, outcome: Outcome) -> Outcome:
@@ -345,7 +419,7 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     reading = understand(question, incoming.text)
     if isinstance(reading, NotUnderstood):
         return _missed(survey, outcome, question, reading.message)
-    _record(survey, outcome, position, reading.value, incoming.text)
+    _record(survey, outcome, position, reading.value, _kept(incoming))
     if question.kind is Kind.MULTIPLE_CHOICE and _should_offer_more(question, reading):
         state["phase"] = "adding"
         return outcome.say(_adding_message(survey, state))
@@ -378,12 +452,22 @@ def _missed(survey: Survey, outcome: Outcome, question: Question, message: str) 
     return outcome.say({**asked, "text": message, "progress": ""})
 
 
+def _kept(incoming: Incoming) -> str:
+    """What may be kept of the typed text: the caller's redacted copy, never the text itself."""
+    if incoming.redacted is None:
+        raise ValueError("Incoming.redacted is needed to record an answer: redact the text first")
+    return incoming.redacted
+
+
 def _record(survey: Survey, outcome: Outcome, position: Position, given: Any, typed: str) -> None:
-    """Keep an answer in the state and in the outcome's record, redacted."""
+    """Keep an answer in the state and in the outcome's record.
+
+    `typed` is the redacted text; free text is kept as typed, redacted too.
+    """
     question = survey.question(position[0])
     if question.kind is Kind.FREE_TEXT and isinstance(given, str):
-        given = redact(given)
-    raw = redact(typed)[:2000]
+        given = typed.strip()
+    raw = typed[:2000]
     outcome.state["answers"][flow.key(position)] = {"value": given, "raw": raw}
     outcome.record.append(
         {"question": position[0], "item": position[1], "value": given, "raw": raw}
@@ -442,7 +526,7 @@ def _on_adding(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
             }
         )
     merged = [o.id for o in question.options if o.id in picked or o.id in reading.value]
-    raw = state["answers"][flow.key(position)]["raw"] + ", " + incoming.text
+    raw = state["answers"][flow.key(position)]["raw"] + ", " + _kept(incoming)
     _record(survey, outcome, position, merged, raw)
     if _should_offer_more(question, Understood(merged, tapped=True)):
         return outcome.say(_adding_message(survey, state))
@@ -502,7 +586,7 @@ def _skip(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
                 "progress": "",
             }
         )
-    _record(survey, outcome, position, None, incoming.text)
+    _record(survey, outcome, position, None, _kept(incoming))
     return _moved_on(survey, outcome)
 
 

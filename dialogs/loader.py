@@ -20,7 +20,15 @@ SURVEYS = Path(__file__).parent / "surveys"
 DEFAULT_SURVEY = SURVEYS / "herts-non-emergency-contact.toml"
 # Plain dates in a survey file are read as dates in the UK.
 UK = ZoneInfo("Europe/London")
-SAFETY_CATEGORIES = ("danger", "report_crime", "self_harm", "domestic_abuse", "child_at_risk")
+SAFETY_CATEGORIES = (
+    "danger",
+    "report_crime",
+    "self_harm",
+    "domestic_abuse",
+    "child_at_risk",
+    # The short line for a message that might need help, after which the survey carries on.
+    "unsure",
+)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

@@ -1,7 +1,8 @@
 """The engine's messages, channel-neutral: plain dicts the bot turns into activities.
 
 A message is one of:
-- `{"kind": "text", "text": ...}`
+- `{"kind": "text", "text": ...}`, with `"urgent": True` for safety advice,
+  which every channel makes stand out
 - `{"kind": "question", "text", "question", "progress", "hint", "choices", "multiple"}`
 - `{"kind": "summary", "text", "rows": [{"number", "question", "answer"}], "choices"}`
 Choices are `{"title": ..., "value": ...}`; tapping one sends its value as text.
@@ -21,9 +22,12 @@ from dialogs.understand import hint
 SKIP_CHOICE = {"title": "Skip this question", "value": "skip"}
 
 
-def text(body: str) -> dict[str, Any]:
-    """A plain message."""
-    return {"kind": "text", "text": body}
+def text(body: str, *, urgent: bool = False) -> dict[str, Any]:
+    """A plain message; an urgent one is safety advice."""
+    message: dict[str, Any] = {"kind": "text", "text": body}
+    if urgent:
+        message["urgent"] = True
+    return message
 
 
 def choice(title: str, value: str | None = None, number: int | None = None) -> dict[str, Any]:

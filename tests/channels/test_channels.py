@@ -134,3 +134,16 @@ async def test_a_quick_reply_needs_no_typing_indicator(
     await send(client, connector, issuer, "telegram", text="hello")
     await send(client, connector, issuer, "telegram", text="yes")
     assert [a for a in connector.received if a["type"] == "typing"] == []
+
+
+@pytest.mark.parametrize("channel", ["sms", "facebook", "msteams"])
+async def test_safety_advice_stands_out_on_every_channel(
+    channel: str, client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    await first_question(client, connector, issuer, channel)
+    replies = await send(
+        client, connector, issuer, channel, text="someone is trying to get in my back door"
+    )
+    urgent = [r["text"] for r in replies if r["text"].startswith(channels.URGENT_LEAD)]
+    assert urgent == [r["text"] for r in replies if "press 55" in r["text"]]
+    assert urgent[0].startswith(channels.URGENT_LEAD + "If you or someone else is in danger")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dialogs import engine, flow
+from dialogs.redact import redact
+from dialogs.safety import Scores
 from dialogs.schema import Survey
 
 DURING = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -14,8 +16,10 @@ DURING = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 class Resident:
     """Says things to the survey and remembers what it said back and recorded."""
 
-    def __init__(self, survey: Survey, now: datetime = DURING) -> None:
+    def __init__(self, survey: Survey, now: datetime = DURING, classifier: Any = None) -> None:
         self.survey = survey
+        # Anything with `predict(text) -> Scores`: the learned safety classifier, or a stand-in.
+        self.classifier = classifier
         self.now = now
         self.outcome = engine.start(survey, now)
         self.state = self.outcome.state
@@ -25,9 +29,13 @@ class Resident:
     def says(self, *texts: str) -> Resident:
         """Send each text in turn."""
         for text in texts:
-            self.outcome = engine.turn(
-                self.survey, self.state, engine.Incoming(text, self.now, "REF23456")
+            scores: Scores | None = None
+            if self.classifier is not None and engine.needs_scores(self.survey, text):
+                scores = self.classifier.predict(text)
+            incoming = engine.Incoming(
+                text, self.now, "REF23456", redacted=redact(text), scores=scores
             )
+            self.outcome = engine.turn(self.survey, self.state, incoming)
             self.state = self.outcome.state
             for record in self.outcome.record:
                 self.recorded[flow.key((record["question"], record["item"]))] = record["value"]

@@ -1,5 +1,8 @@
 """The safety check runs on every message, wherever the resident is in the survey."""
 
+from dialogs.engine import needs_scores
+from dialogs.safety import Scores
+from dialogs.schema import Survey
 from tests.dialogs.script import Resident
 
 TO_CHANNELS = ("yes", "I live here")
@@ -61,3 +64,79 @@ def test_flags_raised_before_consent_reach_the_response_at_consent(resident: Res
     assert "0808 2000 247" in resident.heard
     resident.says("yes")
     assert resident.events["flags"] == ["domestic_abuse"]
+
+
+# With the learned classifier's scores -------------------------------------------
+
+
+class Classifier:
+    """A stand-in for the learned classifier: a fixed risk and category for every text."""
+
+    def __init__(self, risk: float, category: str = "danger") -> None:
+        self.risk = risk
+        self.category = category
+        self.seen: list[str] = []
+
+    def predict(self, text: str) -> Scores:
+        self.seen.append(text)
+        return Scores({"none": 1 - self.risk, self.category: self.risk}, sure_at=0.9, maybe_at=0.5)
+
+
+def test_a_confident_classifier_gives_the_full_advice_and_keeps_the_question(
+    survey: Survey,
+) -> None:
+    resident = Resident(survey, classifier=Classifier(0.95, "self_harm"))
+    resident.says(*TO_CHANNELS)
+    resident.says("i have been saving my tablets for a while now")
+    assert "116 123" in resident.heard
+    assert resident.heard.count("Important") == 0  # the engine marks it; channels add words
+    assert resident.asked == "channels"
+    assert resident.state["flags"] == ["self_harm"]
+
+
+def test_an_unsure_classifier_gives_one_short_line_and_the_survey_carries_on(
+    survey: Survey,
+) -> None:
+    resident = Resident(survey, classifier=Classifier(0.6))
+    resident.says(*TO_CHANNELS, "101", "done", "yes", "2", "2")
+    resident.says("they hung up on me which was a bit much")
+    first = resident.outcome.messages[0]
+    assert first == {
+        "kind": "text",
+        "text": "If you or anyone is in danger now, call 999.",
+        "urgent": True,
+    }
+    assert resident.recorded["improve|call_101"] == "they hung up on me which was a bit much"
+    assert resident.asked == "why_not_used"
+    assert "unsure" in resident.state["flags"]
+
+
+def test_a_low_risk_gives_no_safety_reply(survey: Survey) -> None:
+    resident = Resident(survey, classifier=Classifier(0.1))
+    resident.says(*TO_CHANNELS, "the website and 101 mostly")
+    assert "999" not in resident.heard
+    assert resident.state["flags"] == []
+
+
+def test_the_rules_still_catch_what_the_classifier_misses(survey: Survey) -> None:
+    resident = Resident(survey, classifier=Classifier(0.0))
+    resident.says(*TO_CHANNELS, "theres a man with a knife outside")
+    assert "call 999" in resident.heard
+    assert resident.state["flags"] == ["danger"]
+
+
+def test_taps_and_the_surveys_own_words_skip_the_classifier(survey: Survey) -> None:
+    classifier = Classifier(0.0)
+    resident = Resident(survey, classifier=classifier)
+    resident.says("Yes, start the survey", "I live here", "Calling 101", "Done", "yes", "4")
+    resident.says("skip", "back", "3", "not sure", "forty two")
+    assert classifier.seen == []
+    resident.says("it took forever to get through")
+    assert classifier.seen == ["it took forever to get through"]
+
+
+def test_needs_scores_is_false_for_empty_text_and_commands(survey: Survey) -> None:
+    assert not needs_scores(survey, "")
+    assert not needs_scores(survey, "  HELP ")
+    assert not needs_scores(survey, "Watford")
+    assert needs_scores(survey, "someone keeps trying my door handle")

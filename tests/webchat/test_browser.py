@@ -159,3 +159,22 @@ def test_the_screenshot_folder_is_kept_out_of_version_control() -> None:
     ignored = (PROJECT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert f"{ARTIFACTS.relative_to(PROJECT).as_posix()}/" in ignored
     assert isinstance(ARTIFACTS, Path)
+
+
+async def test_safety_advice_is_drawn_as_a_warning_not_one_more_grey_bubble(
+    page: Page, server: TestServer
+) -> None:
+    resident = await open_chat(page, server)
+    await resident.types("there is a man in my garden trying the back door")
+    advice = await resident.sees("Important: If you or someone else is in danger")
+    bubble = page.locator(".webchat__bubble.chat__urgent")
+    await expect(bubble).to_have_count(1)
+    border = await bubble.locator(".webchat__bubble__content").evaluate(
+        "element => getComputedStyle(element).borderLeftWidth"
+    )
+    assert border == "10px"
+    ordinary = page.locator(".webchat__bubble:not(.webchat__bubble--from-user)").first
+    assert "chat__urgent" not in (await ordinary.get_attribute("class") or "")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await advice.scroll_into_view_if_needed()
+    await page.screenshot(path=str(ARTIFACTS / "webchat-safety-advice.png"))

@@ -21,6 +21,11 @@
   // Set when the resident leaves quickly: nothing may be saved after that.
   var leaving = false;
 
+  // Safety advice starts with these words on every channel (bot/channels.py); here its
+  // bubble is also drawn as a warning, so it is not one more grey bubble.
+  var URGENT_LEAD = 'Important:';
+  var URGENT_CLASS = 'chat__urgent';
+
   var STYLE = {
     accent: '#1d4f91',
     primaryFont: 'Arial, "Helvetica Neue", Helvetica, sans-serif',
@@ -149,7 +154,22 @@
       },
       element
     );
+    markUrgent(element);
     element.setAttribute('data-chat-ready', chat.resumed ? 'resumed' : 'new');
+  }
+
+  // Mark each bot bubble that holds safety advice, as Web Chat adds it.
+  function markUrgent(element) {
+    var mark = function () {
+      var bubbles = element.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)');
+      for (var i = 0; i < bubbles.length; i += 1) {
+        var text = (bubbles[i].textContent || '').replace(/^\s+/, '');
+        if (text.indexOf(URGENT_LEAD) === 0 && !bubbles[i].classList.contains(URGENT_CLASS)) {
+          bubbles[i].classList.add(URGENT_CLASS);
+        }
+      }
+    };
+    new window.MutationObserver(mark).observe(element, { childList: true, subtree: true });
   }
 
   function failed(element, error) {

@@ -1,0 +1,286 @@
+"""Train the safety classifier from the labelled corpus and write its weights.
+
+Usage: python scripts/train_safety.py [--check]   (or `make train-safety`)
+
+1. Reads every `training/safety/*.tsv` (label, kind, text) and the rules' own
+   examples in `tests/data/safety_messages.tsv`. `training/safety/heldout/`
+   is never read here: it is for measuring only.
+2. Puts one line in five aside as the held-out split, by a hash of its text, so
+   the split is the same on every machine and for every run.
+3. On the rest: fits two small networks (the quick one over WordLlama, the full
+   one over MiniLM and WordLlama), chooses the thresholds on five-fold
+   cross-validated scores, then fits both on all of it. Fitting is seeded, so a
+   run on the same corpus gives the same weights.
+
+   The full network learns from sentences as well as messages (multiple-instance
+   learning): a first fit on whole messages picks, in each longer at-risk
+   message, the sentence it finds most alarming; the second fit learns from that
+   sentence instead of the whole message, and from every sentence of every
+   ordinary answer as ordinary. It then scores a message by its most alarming
+   part, so ordinary survey talk around a disclosure does not dilute it.
+4. Prints the figures on the held-out split and writes
+   `bot/language/data/safety_model.json`.
+"""
+
+# A command-line script: printing its figures is its job.
+# ruff: noqa: T201
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.language.corpus import NONE, Example, in_heldout_split, safety_corpus  # noqa: E402
+from bot.language.minilm import MiniLM  # noqa: E402
+from bot.language.safety_model import (  # noqa: E402
+    MODEL_FILE,
+    ORDINARY,
+    Neighbours,
+    Network,
+    SafetyModel,
+    blended_risk,
+    full_features,
+    quick_features,
+    segments,
+)
+from bot.language.wordllama import WordLlama  # noqa: E402
+from dialogs.safety import PRIORITY, assess  # noqa: E402
+
+CLASSES = (*ORDINARY, *(str(category) for category in PRIORITY))
+FOLDS = 5
+# What the thresholds are chosen to keep, on cross-validated scores.
+GATE_RECALL = 0.995  # at-risk messages the quick stage must pass on to the full one
+MAX_HARD_ALARMS = 0.05  # ordinary answers sharing words with danger given any safety reply
+MAX_PLAIN_ALARMS = 0.015  # plain answers given any safety reply
+MAX_SURE_HARD_ALARMS = 0.015  # ... given a category's full advice
+HIDDEN = 256
+L2 = 1e-4
+STEPS = 300
+LEARNING_RATE = 3e-3
+DROPOUT = 0.1
+SEED = 20261202
+
+
+def class_of(example: Example) -> int:
+    """The network's class for a labelled line: ordinary answers are plain or hard."""
+    name = f"none_{example.kind}" if example.label == NONE else example.label
+    return CLASSES.index(name)
+
+
+def fit(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> Network:
+    """A class-balanced network with one hidden layer, fitted by full-batch Adam.
+
+    Inputs are standardised while fitting (and dropped out at random, a tenth at
+    a time); the scaling is folded into the first layer so the stored network
+    works on raw embeddings.
+    """
+    rng = np.random.default_rng(seed)
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = (x - mean) / std
+    n, d = z.shape
+    k = len(CLASSES)
+    params = [
+        rng.normal(0, np.sqrt(2 / d), (d, HIDDEN)),
+        np.zeros(HIDDEN),
+        rng.normal(0, np.sqrt(1 / HIDDEN), (HIDDEN, k)),
+        np.zeros(k),
+    ]
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+    onehot = np.eye(k)[y]
+    counts = np.bincount(y, minlength=k).astype(float)
+    weight = (n / (k * np.maximum(counts, 1)))[y][:, None]
+    for step in range(1, STEPS + 1):
+        w1, b1, w2, b2 = params
+        inputs = z * (rng.random(z.shape) > DROPOUT) / (1 - DROPOUT)
+        hidden = inputs @ w1 + b1
+        active = np.maximum(hidden, 0)
+        logits = active @ w2 + b2
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        error = (p - onehot) * weight / n
+        back = (error @ w2.T) * (hidden > 0)
+        grads = [inputs.T @ back + L2 * w1, back.sum(0), active.T @ error + L2 * w2, error.sum(0)]
+        for param, grad, (m, v) in zip(params, grads, moments, strict=True):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            param -= LEARNING_RATE * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    w1, b1, w2, b2 = params
+    first = w1 / std[:, None]
+    layers = ((first, b1 - mean @ first), (w2, b2))
+    return Network(CLASSES, tuple((w.astype(np.float32), b.astype(np.float32)) for w, b in layers))
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """Each message's embedding, and its sentences' (`parts[i]` indexes `sentences`)."""
+
+    whole: np.ndarray
+    sentences: np.ndarray
+    parts: list[list[int]]
+
+    @classmethod
+    def embed(cls, minilm: MiniLM, wordllama: WordLlama, texts: list[str]) -> Pieces:
+        split = [segments(text) for text in texts]
+        flat = [sentence for sentences in split for sentence in sentences]
+        parts, start = [], 0
+        for sentences in split:
+            parts.append(list(range(start, start + len(sentences))))
+            start += len(sentences)
+        return cls(
+            full_features(minilm, wordllama, texts), full_features(minilm, wordllama, flat), parts
+        )
+
+    def risk(self, network: Network, neighbours: Neighbours, rows: np.ndarray) -> np.ndarray:
+        """Each message's risk: its most alarming part, the whole message included."""
+        risk = blended_risk(network, neighbours, self.whole[rows].astype(np.float32))
+        for k, row in enumerate(rows):
+            if self.parts[row]:
+                sentences = self.sentences[self.parts[row]].astype(np.float32)
+                risk[k] = max(risk[k], float(blended_risk(network, neighbours, sentences).max()))
+        return risk
+
+    def neighbours(self, y: np.ndarray, rows: np.ndarray) -> Neighbours:
+        """The vote's index: the messages, and every sentence of the ordinary ones."""
+        vectors, labels = [self.whole[rows, :384]], [y[rows]]
+        for row in rows:
+            if CLASSES[y[row]] in ORDINARY and self.parts[row]:
+                vectors.append(self.sentences[self.parts[row], :384])
+                labels.append(np.full(len(self.parts[row]), y[row]))
+        return Neighbours.build(
+            np.vstack(vectors).astype(np.float32), np.concatenate(labels), CLASSES
+        )
+
+
+def fit_by_sentence(pieces: Pieces, y: np.ndarray, rows: np.ndarray) -> Network:
+    """The full network, fitted on messages, then on their most telling sentences."""
+    first = fit(pieces.whole[rows], y[rows])
+    inputs, labels = [], []
+    for row in rows:
+        parts = pieces.parts[row]
+        if CLASSES[y[row]] in ORDINARY or not parts:
+            inputs += [pieces.whole[row], *pieces.sentences[parts]]
+            labels += [y[row]] * (1 + len(parts))
+        else:
+            risk = first.risk(pieces.sentences[parts].astype(np.float32))
+            inputs.append(pieces.sentences[parts[int(np.argmax(risk))]])
+            labels.append(y[row])
+    return fit(np.array(inputs), np.array(labels))
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Each row's quick risk from a network fitted without its fold."""
+    out = np.zeros(len(y), dtype=np.float32)
+    for fold in range(FOLDS):
+        test = folds == fold
+        out[test] = fit(x[~test], y[~test]).risk(x[test].astype(np.float32))
+    return out
+
+
+def cross_validated_full(pieces: Pieces, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Each message's full risk from a network fitted without its fold."""
+    out = np.zeros(len(y), dtype=np.float32)
+    everything = np.arange(len(y))
+    for fold in range(FOLDS):
+        test = folds == fold
+        network = fit_by_sentence(pieces, y, everything[~test])
+        neighbours = pieces.neighbours(y, everything[~test])
+        out[test] = pieces.risk(network, neighbours, everything[test])
+    return out
+
+
+def choose_thresholds(examples: list[Example], quick: np.ndarray, full: np.ndarray) -> dict:
+    """The gate, the short-line and the full-advice thresholds, from cross-validated risk."""
+    at_risk = np.array([e.at_risk for e in examples])
+    hard = np.array([e.label == NONE and e.kind == "hard" for e in examples])
+    plain = np.array([e.label == NONE and e.kind == "plain" for e in examples])
+    quick_risk = quick
+    gate = float(np.quantile(quick_risk[at_risk], 1.0 - GATE_RECALL))
+    risk = np.where(quick_risk < gate, quick_risk, full)
+    print(f"  the quick stage passes on {(quick_risk >= gate).mean():.0%} of messages")
+    for threshold in (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99):
+        flagged = risk >= threshold
+        print(
+            f"  cross-validated, risk >= {threshold:.2f}: at-risk {flagged[at_risk].mean():.1%},"
+            f" hard {flagged[hard].mean():.1%}, plain {flagged[plain].mean():.1%}"
+        )
+    candidates = np.unique(np.round(risk, 4))
+    maybe = 1.0
+    for threshold in candidates:
+        flagged = risk >= threshold
+        if flagged[hard].mean() <= MAX_HARD_ALARMS and flagged[plain].mean() <= MAX_PLAIN_ALARMS:
+            maybe = float(threshold)
+            break
+    sure = max(maybe, 0.5)
+    for threshold in candidates[candidates >= maybe]:
+        if (risk >= threshold)[hard].mean() <= MAX_SURE_HARD_ALARMS:
+            sure = float(threshold)
+            break
+    return {"gate": round(gate, 4), "maybe": round(maybe, 4), "sure": round(sure, 4)}
+
+
+def report(heldout: list[Example], model: dict, minilm: MiniLM, wordllama: WordLlama) -> None:
+    """The rules and the classifier together, on the held-out split."""
+    safety = SafetyModel(model, minilm=minilm, wordllama=wordllama)
+    verdicts = [assess(e.text, safety.predict(e.text)) for e in heldout]
+    groups: dict[str, list[bool]] = {}
+    for example, verdict in zip(heldout, verdicts, strict=True):
+        group = example.label if example.at_risk else f"none ({example.kind})"
+        groups.setdefault(group, []).append(verdict.flagged)
+    at_risk = [f for e, v in zip(heldout, verdicts, strict=True) if e.at_risk for f in [v.flagged]]
+    print(f"held-out split: at-risk given a safety reply {sum(at_risk)}/{len(at_risk)}")
+    for group, flags in sorted(groups.items()):
+        print(f"  {group:<22}{sum(flags):>5}/{len(flags):<5}{sum(flags) / len(flags):>7.1%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    examples = safety_corpus()
+    train = [e for e in examples if not in_heldout_split(e.text)]
+    heldout = [e for e in examples if in_heldout_split(e.text)]
+    print(f"{len(examples)} labelled lines: {len(train)} to train on, {len(heldout)} held out")
+    minilm, wordllama = MiniLM.load(), WordLlama.load()
+    texts = [e.text for e in train]
+    y = np.array([class_of(e) for e in train])
+    xq = quick_features(wordllama, texts)
+    pieces = Pieces.embed(minilm, wordllama, texts)
+    folds = np.array([int(hashlib.sha256(t.encode()).digest()[1]) % FOLDS for t in texts])
+    thresholds = choose_thresholds(
+        train, cross_validated(xq, y, folds), cross_validated_full(pieces, y, folds)
+    )
+    print(f"thresholds from cross-validation: {thresholds}")
+    model = {
+        "about": (
+            "Safety classifier for survey-bot, trained by scripts/train_safety.py on "
+            "training/safety/*.tsv. Networks of one hidden layer over sentence embeddings: 'quick' "
+            "over WordLlama l2_supercat_256, 'full' over all-MiniLM-L6-v2 then WordLlama, "
+            "blended with a nearest-neighbour vote among the training messages ('neighbours')."
+        ),
+        "trained_on": {name: int((y == i).sum()) for i, name in enumerate(CLASSES)},
+        "thresholds": thresholds,
+        "quick": fit(xq, y).to_json(),
+        "full": fit_by_sentence(pieces, y, np.arange(len(y))).to_json(),
+        "neighbours": pieces.neighbours(y, np.arange(len(y))).to_json(),
+    }
+    report(heldout, model, minilm, wordllama)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(model, separators=(",", ":")) + "\n")
+    print(f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
