@@ -18,6 +18,11 @@ WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 NUMBER_OR_DATE = re.compile(r"\d")
 
 
+def _cell(count: int, total: int) -> str:
+    """ "count/total share", as every table shows it."""
+    return f"{count:>5}/{total:<5} {count / total if total else 0:>7.1%}     "
+
+
 @dataclass(frozen=True)
 class SafetyFigures:
     """How many messages of each group got a safety reply, and how many of those were sure."""
@@ -57,7 +62,7 @@ def safety_table(title: str, columns: dict[str, SafetyFigures]) -> str:
         cells = []
         for figures in columns.values():
             flagged, total = figures.flagged.get(group, (0, 0))
-            cells.append(f"{flagged:>5}/{total:<5} {figures.share(group):>7.1%}     ")
+            cells.append(_cell(flagged, total))
         label = f"{group} (given a reply)" if not group.startswith("none") else f"{group} flagged"
         lines.append(f"{label:<26}" + "".join(f"{c:>24}" for c in cells))
     lines.append(
@@ -131,7 +136,7 @@ def redaction_table(columns: dict[str, RedactionFigures]) -> str:
         cells = []
         for figures in columns.values():
             removed, total = figures.details.get(kind, (0, 0))
-            cells.append(f"{removed:>5}/{total:<5} {removed / total if total else 0:>7.1%}     ")
+            cells.append(_cell(removed, total))
         lines.append(f"{kind + ' removed':<34}" + "".join(f"{c:>24}" for c in cells))
     lines.append(
         f"{'all personal details removed':<34}"
@@ -144,6 +149,6 @@ def redaction_table(columns: dict[str, RedactionFigures]) -> str:
         cells = []
         for figures in columns.values():
             bad, total = getattr(figures, attribute)
-            cells.append(f"{bad:>5}/{total:<5} {bad / total if total else 0:>7.1%}     ")
+            cells.append(_cell(bad, total))
         lines.append(f"{label:<34}" + "".join(f"{c:>24}" for c in cells))
     return "\n".join(lines)
