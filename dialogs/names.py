@@ -112,7 +112,8 @@ _PERSON_AFTER = re.compile(
     r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
     r"|on\s+the\s+(?:front|desk|phone|101|webchat|line)|the\s+(?:pcso|officer|pc|sergeant|copper)"
     r"|and\s+(?:\[name\]|(?:me|i|my)\b|(?-i:[A-Z][a-z]+)\s+(?:both|have|had|were|are))|(?:says|said|told|rang|called|came|emailed|helped"
-    r"|sorted|reported|gave|knows|is\s+(?:a|the|my|our)\s+(?:pcso|officer|neighbour))\b)"
+    r"|sorted|reported|gave|knows|(?:is|was)\s+(?:a|the|my|our)\s+(?:pcso|officer|neighbour"
+    r"|call\s+handler|operator|sergeant|constable|detective|one\s+who))\b)"
     r"|,?\s+(?:my|our)\s+(?:" + "|".join(sorted(RELATIONS)) + r")\b)",
     re.IGNORECASE,
 )
@@ -123,6 +124,21 @@ _STREET_FOLLOWS = re.compile(
     r"|meadow|chase|end)\b"
 )
 _END = re.compile(r"^[\s.!x]*$", re.IGNORECASE)
+# What may follow a name given in lower case after a relation ("my son tom said").
+_NAME_ENDS = re.compile(
+    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s))\b)",
+    re.IGNORECASE,
+)
+# Words of place before a capitalised word: a surname alone after them is a street or a shop.
+_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:down|along|up|off|outside|opposite|near|past|behind|towards|round)\s+)$"
+)
+# Initials before a surname: "A.K. Mensah", "R. J. Featherstonehaugh", "j. smith".
+_PARTICLES = frozenset("van von de der den da di du le la al el bin ibn ter ten".split())
+_PARTICLE = r"(?:(?i:" + "|".join(sorted(_PARTICLES)) + r")[\s-])*"
+_INITIALS = re.compile(
+    r"(?<![\w.])(?:[A-Za-z]\.\s?){1,3}" + _PARTICLE + r"(?P<surname>[A-Za-z][a-z'-]+)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,17 @@ class NameFinder:
                 index = last + 1
                 continue
             index += 1
+        return _merged(spans + self._initialled(text))
+
+    def _initialled(self, text: str) -> list[tuple[int, int]]:
+        """Initials and a surname: capitalised, or in lower case when it is a listed name."""
+        spans = []
+        for match in _INITIALS.finditer(text):
+            surname = match.group("surname")
+            if _never(surname.lower()) or surname.lower() in self.lexicon.places:
+                continue
+            if surname[0].isupper() or self.lexicon.is_listed(surname.lower()):
+                spans.append((match.start(), match.end()))
         return spans
 
     def _cue(self, before: str) -> str:
@@ -252,6 +279,8 @@ class NameFinder:
         if cue == "talked" and (capital or first):
             return True
         if cue == "relation" and (capital or (first and word not in MODALS) or not is_word):
+            if not capital and is_word and not _NAME_ENDS.match(after):
+                return False  # "the lads hang around", but "my son tom said"
             return listed or capital
         if cue == "intro":
             if listed and (capital or not is_word):
@@ -262,6 +291,8 @@ class NameFinder:
             return (listed and (first or not is_word)) or bool(_HERE.match(after))
         if first and not is_word:
             return True
+        if not first and _PLACE_BEFORE.search(text[: token.start]):
+            return False  # "down Bancroft", "outside Greggs": a street or a shop
         if _in_proper_noun(text, token, previous):
             return False
         if not capital or not listed:
@@ -297,6 +328,17 @@ class NameFinder:
             initial = len(tokens[following - 1].word) == 1 and gap.strip() == "."
             if following in protected or _never(token.word):
                 break
+            if token.word in _PARTICLES and following + 1 < len(tokens):
+                after = tokens[following + 1]
+                if after.capitalised and text[token.end : after.start] in (" ", "-"):
+                    last = following + 1  # "van der Berg", "al-Rawi"
+                    continue
+            if (
+                re.fullmatch(r"(?:al|el|bin|ibn)-[a-z'-]+", token.word)
+                and token.end - token.start > 3
+            ) and text[token.start + token.word.index("-") + 1].isupper():
+                last = following
+                continue
             if gap.strip(" -'") and not initial:
                 break
             capital = token.capitalised and not (shouting and token.upper)
@@ -319,6 +361,17 @@ class NameFinder:
                     protected.update(range(start, start + length))
                     break
         return protected
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined, in reading order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _never(word: str) -> bool:

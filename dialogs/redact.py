@@ -243,6 +243,39 @@ def _check_date_of_birth(match: re.Match[str]) -> str:
     return (match.group("lead") or "") + _tag(DATE_OF_BIRTH)
 
 
+# A full date, with its year, a little after a birth date was mentioned: "they asked
+# for my DOB on the phone, its 21/06/88", "my dob: ..., my wife's 11/11/74". A date
+# from the last few years is an incident's, not a birth date ("burgled on 06/05/24").
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
+_FULL_DATE = re.compile(
+    r"(?<![\w/.-])" + _WEEKDAY + r"(?:"
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?P<y1>\d{4}|\d{2})"
+    r"|\d{1,2}[-/ ]" + _MONTH + r"[-/ ](?P<y2>\d{4}|\d{2})"
+    r"|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r",?\s+'?(?P<y3>\d{4}|\d{2})"
+    r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?P<y4>\d{4})"
+    r")(?![\w/-])",
+    re.IGNORECASE,
+)
+_BIRTH_CUE = re.compile(
+    r"\b(?:born|d\.?o\.?b\b|date\s+of\s+birth|birth\s?date|birthday)|\[date-of-birth\]",
+    re.IGNORECASE,
+)
+_LATEST_BIRTH_YEAR = 2019
+_TWO_DIGIT_CENTURY_TURN = 30  # "24" is 2024, "74" is 1974
+_CUE_REACH = 80
+
+
+def _check_cued_date_of_birth(match: re.Match[str]) -> str:
+    year_text = next(y for y in match.group("y1", "y2", "y3", "y4") if y)
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2000 if year <= _TWO_DIGIT_CENTURY_TURN else 1900
+    before = match.string[max(0, match.start() - _CUE_REACH) : match.start()]
+    if 1900 <= year <= _LATEST_BIRTH_YEAR and _BIRTH_CUE.search(before):
+        return _tag(DATE_OF_BIRTH)
+    return match.group()
+
+
 # Addresses ------------------------------------------------------------------
 
 _STRONG_STREETS = (
@@ -261,7 +294,7 @@ _NOT_STREET_WORDS = (
     "i we you he she they times time hours hour hrs mins minutes days day weeks week "
     "months month years year people police officers officer cars car calls miles mile "
     "more less other different same kids sons daughters children burglaries crimes "
-    "percent pounds quid"
+    "percent pounds quid bus buses from route service"
 ).split()
 _STREET_WORD = r"(?!(?:" + "|".join(_NOT_STREET_WORDS) + r")\b)[A-Za-z][A-Za-z'-]*"
 
@@ -359,6 +392,7 @@ _ADDRESS_PIECES = re.compile(
 # Words that end a street's name, in lower case too ("14 carters way").
 _STREET_KINDS = frozenset(_STRONG_STREETS + _WEAK_STREETS + ["rd", "st", "ave", "cl", "dr"])
 _HOUSE_NUMBER = re.compile(r"(?<![\w/£$.:-])(?i:no\.?\s*|number\s+)?\d{1,4}[a-z]?\b,?")
+_AGE_BEFORE = re.compile(r"(?i:\b(?:over|under|aged|age|about|around|nearly|almost)\s+)$")
 _WORD = re.compile(r"\s+(?:the\s+)?([A-Za-z][A-Za-z'-]*)")
 _STREET_STOP = (
     frozenset(_NOT_STREET_WORDS)
@@ -443,6 +477,7 @@ def _check_address(match: re.Match[str]) -> str:
 STEPS: tuple[Step, ...] = (
     Step(EMAIL, _EMAIL, _whole(EMAIL)),
     Step(DATE_OF_BIRTH, _DATE_OF_BIRTH, _check_date_of_birth),
+    Step(DATE_OF_BIRTH, _FULL_DATE, _check_cued_date_of_birth),
     Step(CARD_NUMBER, _CARD, _check_card),
     Step(CRIME_REF, _CRIME_REF, _check_crime_ref),
     Step(PHONE, _GROUPED_PHONE, _check_uk_phone),
@@ -490,6 +525,8 @@ class Redactor:
         for number in _HOUSE_NUMBER.finditer(text):
             if number.start() < last or number.group().strip(",") in ("101", "999", "111"):
                 continue
+            if _AGE_BEFORE.search(text[: number.start()]):
+                continue  # "over 50, disabled, Hertsmere" is an age
             end = self._street_end(text, number.end())
             if end:
                 pieces += [text[last : number.start()], _tag(ADDRESS)]

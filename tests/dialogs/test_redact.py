@@ -275,6 +275,9 @@ def test_found_is_empty_without_personal_details() -> None:
         ("Priya here, the website is fine", "[name] here, the website is fine"),
         ("ask for Colin next time", "ask for [name] next time"),
         ("Sgt Okonkwo was brilliant", "Sgt [name] was brilliant"),
+        ("regards, A.K. Mensah", "regards, [name]"),
+        ("R. J. Featherstonehaugh", "[name]"),
+        ("L. van der Berg, Harpenden", "[name], Harpenden"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
@@ -292,6 +295,9 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "my son will ring them tomorrow",
         "Christmas Eve I waited 2 hours",
         "we're in the AL1 area",
+        "the lads hang around outside the shops",
+        "the 84 bus from St Albans to Barnet is always late",
+        "over 50, disabled, Hertsmere",
     ],
 )
 def test_places_and_words_that_look_like_names_are_kept(text: str) -> None:
@@ -324,4 +330,28 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
 
 def test_helplines_the_bot_gives_out_are_kept() -> None:
     text = "the helpline 0808 2000 247 was very good and so was 116 123"
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "they asked for my DOB on the phone, its 21/06/88",
+            "they asked for my DOB on the phone, its [date-of-birth]",
+        ),
+        ("born on the 7th of March 1989 in Stevenage", "born on [date-of-birth] in Stevenage"),
+        ("D.O.B : 15-Jul-1979", "D.O.B : [date-of-birth]"),
+        (
+            "my dob is 01/02/1970 and my wife's 11/11/74",
+            "my dob is [date-of-birth] and my wife's [date-of-birth]",
+        ),
+    ],
+)
+def test_dates_of_birth_are_found_near_a_mention_of_birth(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_a_recent_date_after_a_birthday_is_kept() -> None:
+    text = "my birthday party was ruined, we were burgled on 06/05/24"
     assert redact(text) == text
