@@ -253,6 +253,8 @@ _FULL_DATE = re.compile(
     r"|\d{1,2}[-/ ]" + _MONTH + r"[-/ ](?P<y2>\d{4}|\d{2})"
     r"|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r",?\s+'?(?P<y3>\d{4}|\d{2})"
     r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?P<y4>\d{4})"
+    r"|(?<=born )(?:in\s+)?(?:" + _MONTH + r"\s+)?(?P<y5>(?:19|20)\d{2})"
+    r"|(?<=born in )(?:" + _MONTH + r"\s+)?(?P<y6>(?:19|20)\d{2})"
     r")(?![\w/-])",
     re.IGNORECASE,
 )
@@ -260,13 +262,25 @@ _BIRTH_CUE = re.compile(
     r"\b(?:born|d\.?o\.?b\b|date\s+of\s+birth|birth\s?date|birthday)|\[date-of-birth\]",
     re.IGNORECASE,
 )
+_DATE_AFTER_NAME = re.compile(
+    r"(?<=\[name\])(?P<gap>,?\s+)(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\b"
+)
+
+
+def _check_date_after_name(match: re.Match[str]) -> str:
+    year = int(match.group("date")[-4:])
+    if 1900 <= year <= _LATEST_BIRTH_YEAR:
+        return match.group("gap") + _tag(DATE_OF_BIRTH)
+    return match.group()
+
+
 _LATEST_BIRTH_YEAR = 2019
 _TWO_DIGIT_CENTURY_TURN = 30  # "24" is 2024, "74" is 1974
 _CUE_REACH = 80
 
 
 def _check_cued_date_of_birth(match: re.Match[str]) -> str:
-    year_text = next(y for y in match.group("y1", "y2", "y3", "y4") if y)
+    year_text = next(y for y in match.group("y1", "y2", "y3", "y4", "y5", "y6") if y)
     year = int(year_text)
     if len(year_text) == 2:
         year += 2000 if year <= _TWO_DIGIT_CENTURY_TURN else 1900
@@ -428,7 +442,7 @@ def _check_crime_ref(match: re.Match[str]) -> str:
 # Bank details -------------------------------------------------------------------
 
 _BANK = re.compile(
-    r"(?P<lead>\b(?i:sort\s?code|sort|s/c)(?i:\s+is)?[\s:]*)\d{2}[\s-]?\d{2}[\s-]?\d{2}\b"
+    r"(?P<lead>\b(?i:sort\s?code|sort|s/c)(?i:\s+(?:is|was))?[\s:]*)\d{2}[\s-]?\d{2}[\s-]?\d{2}\b"
     r"|(?P<lead2>\b(?i:account|acc|acct|a/c)(?i:\s+(?:number|no|num))?\.?(?i:\s+is)?[\s:#]*)"
     r"\d{6,10}\b"
     r"|\b\d{2}-\d{2}-\d{2}(?=\W{1,5}(?:\w+\W+){0,2}(?:\d{8}\b|\[number\]))"
@@ -512,7 +526,9 @@ class Redactor:
         text = self._protect_places(text, STEPS)
         text = self._streets_before_places(text)
         text = _ADDRESS_PIECES.sub("", text).replace("[address][address]", "[address]")
-        return self._redact_names(text)
+        text = self._redact_names(text)
+        # A birth date given just after a person's name: "my son is Tom, 14/02/2008".
+        return _DATE_AFTER_NAME.sub(_check_date_after_name, text)
 
     def _streets_before_places(self, text: str) -> str:
         """A house number and a street's name in any case, known by what comes after it.
