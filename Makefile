@@ -6,7 +6,7 @@ PORT   ?= 3978
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint types pytest bench bench-quick browser clean train-safety names
+.PHONY: run staff test lint types pytest bench bench-quick browser clean train-safety names
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,13 @@ browser:
 
 run: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/survey-bot serve --host $(HOST) --port $(PORT)
+
+# The first account for the staff review site: make staff EMAIL=you@example.org [ROLE=reviewer]
+EMAIL ?=
+ROLE  ?= admin
+staff: $(STAMP)
+	@test -n "$(EMAIL)" || { echo "Give the account's email: make staff EMAIL=you@example.org"; exit 2; }
+	$(VENV)/bin/survey-bot staff add "$(EMAIL)" --role $(ROLE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

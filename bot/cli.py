@@ -63,7 +63,22 @@ def serve(host: str, port: int, allow_anonymous: bool) -> None:
     click.echo(f"  Bot Framework:        {base}/api/messages")
     click.echo(f"  Health check:         {base}/healthz")
     click.echo(f"  Staff review site:    {base}/review/")
+    app.on_startup.append(_hint_when_no_staff)
     web.run_app(app, host=host, port=port, print=None, access_log=None)
+
+
+async def _hint_when_no_staff(app: web.Application) -> None:
+    """Say how to add the first staff account, when there is none that can log in."""
+    from bot.review import DATABASE
+    from storage.staff import list_staff
+
+    users = await list_staff(app[DATABASE])
+    if not any(not user.disabled for user in users):
+        click.echo(
+            "  No staff account can log in to the review site yet. Add one (it asks for a "
+            "password):\n    make staff EMAIL=you@example.org\n"
+            "  or: .venv/bin/survey-bot staff add you@example.org --role admin"
+        )
 
 
 def _loopback(host: str) -> bool:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pyreadstat
+import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
@@ -132,3 +133,22 @@ async def test_export_refuses_a_filter_that_makes_no_sense(database_url: str, db
 
     assert result.exit_code == 2
     assert "there is no answer called 'atlantis'" in result.output
+
+
+async def test_serve_says_how_to_add_the_first_staff_account_when_there_is_none(
+    database_url: str, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aiohttp import web
+
+    from bot.cli import _hint_when_no_staff
+    from bot.review import DATABASE
+
+    app = web.Application()
+    app[DATABASE] = db
+    await _hint_when_no_staff(app)
+    assert "make staff EMAIL=you@example.org" in capsys.readouterr().out
+
+    added = await run(database_url, "staff", "add", "ann@example.org", "--password", PASSWORD)
+    assert added.exit_code == 0, added.output
+    await _hint_when_no_staff(app)
+    assert "No staff account" not in capsys.readouterr().out
