@@ -136,6 +136,7 @@ _PLACE_BEFORE = re.compile(
 # Initials before a surname: "A.K. Mensah", "R. J. Featherstonehaugh", "j. smith".
 _PARTICLES = frozenset("van von de der den da di du le la al el bin ibn ter ten".split())
 _PARTICLE = r"(?:(?i:" + "|".join(sorted(_PARTICLES)) + r")[\s-])*"
+_JOINED_PARTICLE = re.compile(r"(?:al|el|bin|ibn)-[A-Z][a-z'-]+")
 _INITIALS = re.compile(
     r"(?<![\w.])(?:[A-Za-z]\.\s?){1,3}" + _PARTICLE + r"(?P<surname>[A-Za-z][a-z'-]+)\b"
 )
@@ -333,11 +334,8 @@ class NameFinder:
                 if after.capitalised and text[token.end : after.start] in (" ", "-"):
                     last = following + 1  # "van der Berg", "al-Rawi"
                     continue
-            if (
-                re.fullmatch(r"(?:al|el|bin|ibn)-[a-z'-]+", token.word)
-                and token.end - token.start > 3
-            ) and text[token.start + token.word.index("-") + 1].isupper():
-                last = following
+            if _JOINED_PARTICLE.fullmatch(text, token.start, token.end):
+                last = following  # "Hussein al-Rawi"
                 continue
             if gap.strip(" -'") and not initial:
                 break

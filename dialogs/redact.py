@@ -246,6 +246,9 @@ def _check_date_of_birth(match: re.Match[str]) -> str:
 # A full date, with its year, a little after a birth date was mentioned: "they asked
 # for my DOB on the phone, its 21/06/88", "my dob: ..., my wife's 11/11/74". A date
 # from the last few years is an incident's, not a birth date ("burgled on 06/05/24").
+_LATEST_BIRTH_YEAR = 2019
+_TWO_DIGIT_CENTURY_TURN = 30  # "24" is 2024, "74" is 1974
+_CUE_REACH = 80  # characters before a date that may hold "born", "dob", ...
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
 _FULL_DATE = re.compile(
     r"(?<![\w/.-])" + _WEEKDAY + r"(?:"
@@ -253,7 +256,7 @@ _FULL_DATE = re.compile(
     r"|\d{1,2}[-/ ]" + _MONTH + r"[-/ ](?P<y2>\d{4}|\d{2})"
     r"|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r",?\s+'?(?P<y3>\d{4}|\d{2})"
     r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?P<y4>\d{4})"
-    r"|(?<=born )(?:in\s+)?(?:" + _MONTH + r"\s+)?(?P<y5>(?:19|20)\d{2})"
+    r"|(?<=born )(?:" + _MONTH + r"\s+)?(?P<y5>(?:19|20)\d{2})"
     r"|(?<=born in )(?:" + _MONTH + r"\s+)?(?P<y6>(?:19|20)\d{2})"
     r")(?![\w/-])",
     re.IGNORECASE,
@@ -272,11 +275,6 @@ def _check_date_after_name(match: re.Match[str]) -> str:
     if 1900 <= year <= _LATEST_BIRTH_YEAR:
         return match.group("gap") + _tag(DATE_OF_BIRTH)
     return match.group()
-
-
-_LATEST_BIRTH_YEAR = 2019
-_TWO_DIGIT_CENTURY_TURN = 30  # "24" is 2024, "74" is 1974
-_CUE_REACH = 80
 
 
 def _check_cued_date_of_birth(match: re.Match[str]) -> str:
