@@ -60,7 +60,9 @@ def create_app(settings: Settings) -> web.Application:
     directline.setup(app, settings, lambda app: app[SERVICES])
     webchat.setup(app, settings, lambda app: app[SERVICES])
     add_routes(app)
-    review = create_review_app(ReviewConfig.from_settings(settings), codebook(survey))
+    statement = webchat.ACCESSIBILITY_ROUTE if survey.accessibility else ""
+    review_config = ReviewConfig.from_settings(settings, accessibility_url=statement)
+    review = create_review_app(review_config, codebook(survey))
     app.add_subapp("/review", review)
     return app
 

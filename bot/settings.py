@@ -124,6 +124,13 @@ class Settings:
         "The privacy notice linked from the web chat page. Empty means the survey file's "
         "privacy_notice link.",
     )
+    accessibility_contact: str = _setting(
+        "ACCESSIBILITY_CONTACT",
+        "",
+        "Comma-separated ways to ask for the survey in another format, shown on the "
+        "accessibility statement: emails, phone numbers or web addresses. Empty means the "
+        "survey file's [accessibility] contact.",
+    )
     leave_site_url: str = _setting(
         "LEAVE_SITE_URL",
         "https://www.bbc.co.uk/weather",

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs.schema import CHOICE_KINDS, Condition, Kind, Option, Question, SafetyReply, Survey
+from dialogs.statement import read_accessibility
 
 SURVEYS = Path(__file__).parent / "surveys"
 DEFAULT_SURVEY = SURVEYS / "herts-non-emergency-contact.toml"
@@ -154,12 +155,18 @@ class _Checker:
     def survey(self, data: dict[str, Any]) -> Survey | None:
         """Check the whole file and build the survey."""
         self.unknown_keys(
-            data, {"survey", "consent", "links", "safety", "questions"}, "top level", None
+            data,
+            {"survey", "consent", "links", "safety", "questions", "accessibility"},
+            "top level",
+            None,
         )
         head = self.table(data, "survey", SURVEY_KEYS)
         consent = self.table(data, "consent", CONSENT_KEYS)
         links = self.links(data.get("links", {}))
         safety = self.safety(data.get("safety", {}))
+        accessibility = None
+        if "accessibility" in data:
+            accessibility = read_accessibility(data["accessibility"], links, self.problem)
         raw_questions = data.get("questions")
         if not isinstance(raw_questions, list) or not raw_questions:
             self.problem("questions", "the survey has no questions; add [[questions]] tables")
@@ -200,6 +207,7 @@ class _Checker:
             closes=closes,
             safety=safety,
             links=links,
+            accessibility=accessibility,
         )
 
     def table(self, data: dict[str, Any], name: str, keys: dict[str, str]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ and built once, by `dialogs.loader`, from a TOML file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -97,6 +97,29 @@ class SafetyReply:
 
 
 @dataclass(frozen=True)
+class Accessibility:
+    """The facts of the accessibility statement a public body publishes for the survey."""
+
+    # The standard aimed at, such as "WCAG 2.2 AA".
+    standard: str
+    # "fully", "partially" or "not": how far the survey meets it.
+    compliance: str
+    # Ways to ask for another format or report a problem: emails, phone numbers, web addresses.
+    contact: tuple[str, ...]
+    # How soon a request is answered, such as "5 working days".
+    respond_within: str
+    # Other formats that can be asked for ("large print", "a phone call").
+    formats: tuple[str, ...]
+    # How the survey was tested, one line each.
+    tested: tuple[str, ...]
+    # What is known not to work, one line each, in plain words.
+    known_problems: tuple[str, ...]
+    # When the statement was first written and when the survey was last checked.
+    prepared: date
+    checked: date
+
+
+@dataclass(frozen=True)
 class Survey:
     """A whole survey: its texts, its questions and its dates."""
 
@@ -118,6 +141,7 @@ class Survey:
     closes: datetime | None = None
     safety: dict[str, SafetyReply] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    accessibility: Accessibility | None = None
 
     def question(self, question_id: str) -> Question:
         """The question with this id (it must exist: the loader checked)."""

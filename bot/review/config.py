@@ -43,6 +43,8 @@ class ReviewConfig:
     # Questions the results are broken down by, where the survey has them.
     breakdowns: tuple[str, ...] = ("district", "age_band")
     page_size: int = 50
+    # The public accessibility statement, linked from every page; empty when there is none.
+    accessibility_url: str = ""
 
     @classmethod
     def from_settings(cls, settings: ReviewSettings, **overrides: Any) -> ReviewConfig:

@@ -50,6 +50,7 @@ class Site:
         zone = ZoneInfo(config.timezone)
         templates.filters["when"] = lambda moment: _when(moment, zone)
         templates.globals["status_labels"] = STATUS_LABELS
+        templates.globals["accessibility_url"] = config.accessibility_url
         policy = SessionPolicy(
             secret=config.session_secret,
             idle_seconds=config.idle_minutes * 60,

@@ -1,8 +1,9 @@
 """The survey page: Microsoft's Web Chat, talking to this server's Direct Line.
 
-`setup(app, settings, services)` serves the page at `/` and its files.
+`setup(app, settings, services)` serves the page at `/`, its files, and the
+accessibility statement at `/accessibility`.
 """
 
-from bot.webchat.routes import WEB_CHAT, setup
+from bot.webchat.routes import ACCESSIBILITY_ROUTE, WEB_CHAT, setup
 
-__all__ = ["WEB_CHAT", "setup"]
+__all__ = ["ACCESSIBILITY_ROUTE", "WEB_CHAT", "setup"]

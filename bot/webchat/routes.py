@@ -1,4 +1,5 @@
-"""The survey page (`GET /`): Microsoft's Web Chat, served from this server.
+"""The survey page (`GET /`), Microsoft's Web Chat served from this server, and the
+accessibility statement (`GET /accessibility`), made from the survey file's facts.
 
 The page has no inline script or style, so a strict Content-Security-Policy
 holds: scripts and styles come from this server only, and the styles Web
@@ -13,11 +14,13 @@ import asyncio
 import gzip
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import jinja2
 from aiohttp import web
@@ -32,6 +35,7 @@ PROJECT = HERE.parent.parent
 DEFAULT_BUNDLE: Final = PROJECT / "node_modules" / "botframework-webchat" / "dist" / "webchat.js"
 BUNDLE_ROUTE: Final = "/webchat/webchat.js"
 STATIC_ROUTE: Final = "/webchat/static"
+ACCESSIBILITY_ROUTE: Final = "/accessibility"
 LANGUAGE: Final = "en-GB"
 # The hash of an empty <style>: Web Chat tests for :focus-visible support with
 # one, and an empty style can do nothing.
@@ -122,21 +126,49 @@ class WebChatPage:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        self.templates.filters.update(
+            long_date=long_date, lower_first=_lower_first, upper_first=_upper_first
+        )
+
+    def _common(self, app: web.Application) -> dict[str, Any]:
+        """What every public page shows: the survey's name, its owner and the footer links."""
+        survey = self.services(app).survey
+        return {
+            "language": LANGUAGE,
+            "title": survey.title,
+            "organisation": _upper_first(survey.organisation),
+            "static": STATIC_ROUTE,
+            "leave_url": self.settings.leave_site_url,
+            "privacy_url": self.settings.privacy_notice_url
+            or survey.links.get("privacy_notice", ""),
+            "accessibility_url": ACCESSIBILITY_ROUTE if survey.accessibility else "",
+        }
 
     def render(self, app: web.Application, nonce: str) -> str:
         """The page's HTML."""
         survey = self.services(app).survey
-        organisation = survey.organisation[:1].upper() + survey.organisation[1:]
         return self.templates.get_template("page.html").render(
-            language=LANGUAGE,
-            title=survey.title,
-            organisation=organisation,
+            **self._common(app),
             nonce=nonce,
             bundle=BUNDLE_ROUTE,
-            static=STATIC_ROUTE,
-            leave_url=self.settings.leave_site_url,
-            privacy_url=self.settings.privacy_notice_url or survey.links.get("privacy_notice", ""),
             contact_url=survey.links.get("contact_pcc", ""),
+        )
+
+    def render_statement(self, app: web.Application, site: str) -> str | None:
+        """The accessibility statement's HTML, or None when the survey file has none."""
+        survey = self.services(app).survey
+        statement = survey.accessibility
+        if statement is None:
+            return None
+        contact = self.settings.accessibility_contact
+        ways = [w.strip() for w in contact.split(",") if w.strip()] or list(statement.contact)
+        return self.templates.get_template("accessibility.html").render(
+            **self._common(app),
+            statement=statement,
+            site=site,
+            organisation_in_text=survey.organisation,
+            contact=[contact_link(way) for way in ways],
+            compliance_sentence=compliance_sentence(statement.compliance, statement.standard),
         )
 
 
@@ -149,6 +181,7 @@ def setup(
     """Serve the survey page and Web Chat's files on `app`."""
     app[WEB_CHAT] = WebChatPage(settings, services)
     app.router.add_get("/", page)
+    app.router.add_get(ACCESSIBILITY_ROUTE, accessibility)
     app.router.add_get(BUNDLE_ROUTE, bundle)
     app.router.add_static(STATIC_ROUTE, HERE / "static")
 
@@ -157,6 +190,23 @@ async def page(request: web.Request) -> web.Response:
     """The survey page, with the chat."""
     nonce = secrets.token_urlsafe(18)
     html = request.app[WEB_CHAT].render(request.app, nonce)
+    return _html(html, nonce)
+
+
+async def accessibility(request: web.Request) -> web.Response:
+    """The accessibility statement, from the survey file's [accessibility] facts."""
+    web_chat = request.app[WEB_CHAT]
+    site = web_chat.settings.public_url.rstrip("/") or str(request.url.origin())
+    html = web_chat.render_statement(request.app, site)
+    if html is None:
+        raise web.HTTPNotFound(
+            text="This survey has no accessibility statement yet: its survey file has no "
+            "[accessibility] table."
+        )
+    return _html(html, secrets.token_urlsafe(18))
+
+
+def _html(html: str, nonce: str) -> web.Response:
     response = web.Response(text=html, content_type="text/html", charset="utf-8")
     response.headers.update(
         {
@@ -169,6 +219,62 @@ async def page(request: web.Request) -> web.Response:
         }
     )
     return response
+
+
+@dataclass(frozen=True)
+class ContactWay:
+    """One way to get in touch, as shown, with its link when it has one."""
+
+    text: str
+    href: str = ""
+
+
+EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE: Final = re.compile(r"^\+?[\d ()-]{6,}$")
+
+
+def contact_link(way: str) -> ContactWay:
+    """An email address, phone number or web address, linked; anything else as text."""
+    if EMAIL.match(way):
+        return ContactWay(f"email {way}", f"mailto:{way}")
+    if way.startswith(("https://", "http://")):
+        return ContactWay(f"use the form at {way}", way)
+    if PHONE.match(way):
+        return ContactWay(f"call {way}", "tel:" + re.sub(r"[^\d+]", "", way))
+    return ContactWay(way)
+
+
+def compliance_sentence(compliance: str, standard: str) -> str:
+    """The statement's compliance sentence, in the model statement's words."""
+    named = _standard_name(standard)
+    if compliance == "fully":
+        return f"This survey is fully compliant with the {named}."
+    if compliance == "partially":
+        return (
+            f"This survey is partially compliant with the {named}, due to the problems "
+            "listed above."
+        )
+    return f"This survey is not compliant with the {named}. The problems are listed above."
+
+
+def _standard_name(standard: str) -> str:
+    found = re.fullmatch(r"WCAG\s*(\d\.\d)\s*(A{1,3})", standard.strip())
+    if found is None:
+        return standard
+    return f"Web Content Accessibility Guidelines version {found[1]} {found[2]} standard"
+
+
+def long_date(day: date) -> str:
+    """A date as GOV.UK writes it: 2 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 async def bundle(request: web.Request) -> web.StreamResponse:

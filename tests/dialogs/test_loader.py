@@ -88,3 +88,39 @@ def test_check_survey_passes_the_shipped_survey() -> None:
     result = CliRunner().invoke(main, ["check-survey", str(DEFAULT_SURVEY)])
     assert result.exit_code == 0, result.output
     assert "No problems found" in result.output
+
+
+def test_the_accessibility_facts_are_read_with_their_links_filled_in() -> None:
+    facts = parse_survey(SOURCE).accessibility
+    assert facts is not None
+    assert (facts.standard, facts.compliance) == ("WCAG 2.2 AA", "partially")
+    assert facts.contact == ("https://www.hertscommissioner.org/contact-us",)
+    assert facts.checked >= facts.prepared
+    assert facts.known_problems
+    assert facts.tested
+
+
+def test_wrong_accessibility_facts_are_each_named() -> None:
+    source = (
+        SOURCE.replace('compliance = "partially"', 'compliance = "mostly"')
+        .replace('contact = ["{contact_pcc}"]', 'contact = ["{accessibility_team}"]')
+        .replace('respond_within = "5 working days"\n', 'respond_wthin = "5 working days"\n')
+        .replace("checked = 2026-12-02", 'checked = "last week"')
+    )
+    found = problems(source)
+    assert any("[accessibility] compliance" in p and "fully, partially or not" in p for p in found)
+    assert any("{accessibility_team} cannot be filled in" in p for p in found)
+    assert any('unknown key "respond_wthin"' in p for p in found)
+    assert any('"respond_within" is missing' in p for p in found)
+    assert any("[accessibility] checked" in p and "2026-12-02" in p for p in found)
+
+
+def test_a_survey_cannot_be_checked_before_its_statement_was_written() -> None:
+    source = SOURCE.replace("checked = 2026-12-02", "checked = 2026-01-01")
+    assert any("before the statement was prepared" in p for p in problems(source))
+
+
+def test_a_survey_file_may_leave_the_statement_out() -> None:
+    start = SOURCE.index("[accessibility]")
+    source = SOURCE[:start] + SOURCE[SOURCE.index("[safety]") :]
+    assert parse_survey(source).accessibility is None

@@ -7,6 +7,7 @@ screenshot for the documentation is written again too.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -21,6 +22,7 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from storage.models import StaffUser
 from tests.review.conftest import PASSWORD, AddResponse
+from tests.webchat.test_accessibility_browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -138,3 +140,29 @@ async def test_charts_render_and_markup_typed_by_residents_never_runs(
 
     assert dialogs == []
     await context.close()
+
+
+async def test_the_staff_pages_have_no_serious_accessibility_problems(
+    client: Client, admin: StaffUser, add_response: AddResponse, browser: Browser
+) -> None:
+    await some_responses(add_response)
+    one = await add_response(
+        answers={"channels": ["call_101"], "changes": "Answer the phone faster"},
+        transcript=[("bot", "What changes would you like to see?"), ("resident", "Faster")],
+    )
+    base = str(client.make_url("")).rstrip("/")
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{base}/review/login")
+    found = {"login": await axe_violations(page)}
+    await log_in(page, base, admin.email)
+    for path in ("responses", "results", "free-text?question=changes", f"responses/{one}", "audit"):
+        await page.goto(f"{base}/review/{path}")
+        await page.wait_for_load_state("networkidle")
+        found[path] = await axe_violations(page)
+    await context.close()
+    serious = {
+        path: [v for v in violations if v["impact"] in ("serious", "critical")]
+        for path, violations in found.items()
+    }
+    assert all(not v for v in serious.values()), json.dumps(serious, indent=2)

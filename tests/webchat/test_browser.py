@@ -98,15 +98,6 @@ async def test_the_page_has_no_serious_or_critical_accessibility_problems(
     assert serious == [], json.dumps(serious, indent=2)
 
 
-async def test_new_bot_messages_are_announced_to_screen_readers(
-    page: Page, server: TestServer
-) -> None:
-    resident = await open_chat(page, server)
-    await resident.answers(SCRIPT["steps"][0])
-    live = page.locator("[aria-live='polite']").filter(has_text=SCRIPT["steps"][1]["prompt"])
-    await expect(live).to_have_count(1)
-
-
 async def test_the_survey_can_be_answered_with_the_keyboard_alone(
     page: Page, server: TestServer
 ) -> None:
