@@ -20,6 +20,7 @@ from bot.codebook import codebook
 from bot.conversation import Services
 from bot.delivery import CHANNEL_TOKENS, DeliveringAdapter, channel_client
 from bot.handler import SurveyBot
+from bot.inputs import guard
 from bot.retention import daily_purge
 from bot.review import DATABASE as REVIEW_DATABASE
 from bot.review import ReviewConfig, create_review_app
@@ -48,7 +49,10 @@ class _AdapterConfig:
 
 def create_app(settings: Settings) -> web.Application:
     """Build the whole application: bot, channels and staff site."""
-    app = web.Application(client_max_size=256 * 1024)
+    # The guard comes first: it checks every request before any route, the staff site's too.
+    app = web.Application(
+        client_max_size=256 * 1024, middlewares=[guard([(directline.PREFIX, directline.bad_input)])]
+    )
     app[SETTINGS] = settings
     survey = load_survey(settings.survey_file)
     adapter = DeliveringAdapter(ConfigurationBotFrameworkAuthentication(_AdapterConfig(settings)))

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 
 from bot.activities import receive
+from bot.inputs import InputError, json_object, text_id
 
 log = logging.getLogger(__name__)
 
@@ -231,14 +232,25 @@ async def process_unauthenticated(request: web.Request, adapter: Any, bot: Bot) 
 async def activity_of(request: web.Request) -> Activity:
     """The activity a channel posted; 415 or 400 if the body is not one."""
     if "application/json" not in request.headers.get("Content-Type", ""):
-        raise web.HTTPUnsupportedMediaType()
+        raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
+    body = json_object(await request.read())
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        raise InputError("The activity has no type.")
+    if body["type"] == "invoke":
+        raise InputError("This bot answers message activities; it takes no invoke activities.")
+    conversation = body.get("conversation")
+    text_id(
+        conversation.get("id") if isinstance(conversation, dict) else None, name="conversation.id"
+    )
+    sender = body.get("from")
+    text_id(sender.get("id") if isinstance(sender, dict) else None, name="from.id", required=False)
+    for name in ("channelId", "serviceUrl", "id"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise InputError(f"{name} must be text.")
     try:
-        activity = receive(await request.json())
-    except ValueError as error:
-        raise web.HTTPBadRequest(text="The body is not a Bot Framework activity.") from error
-    if not activity.type:
-        raise web.HTTPBadRequest(text="The activity has no type.")
-    return activity
+        return receive(body)
+    except (ValueError, TypeError) as error:
+        raise InputError("The body is not a Bot Framework activity.") from error
 
 
 def _answer(invoke: Any) -> web.Response:

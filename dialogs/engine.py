@@ -32,6 +32,7 @@ from dialogs.understand import (
     normalise,
     read_yes_no,
     understand,
+    whole_number,
 )
 
 STATE_VERSION = 1
@@ -724,8 +725,9 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     for word in ("change", "number", "answer", "question", "my", "the", "edit"):
         said = " ".join(w for w in said.split() if w != word)
     target = None
-    if said.isdigit() and 1 <= int(said) <= len(rows):
-        target = rows[int(said) - 1][0]
+    row = whole_number(said)
+    if row is not None and 1 <= row <= len(rows):
+        target = rows[row - 1][0]
     elif said:
         named = [
             Option(str(i), row["question"], row["question"]) for i, (_, row) in enumerate(rows)

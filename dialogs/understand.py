@@ -167,10 +167,21 @@ def _mentioned(options: tuple[Option, ...], text: str) -> list[Option]:
     return [o for o in options if o in found]
 
 
+# Longer runs of digits than any answer needs are read as one number past every bound.
+MAX_DIGITS = 12
+TOO_BIG = 10**MAX_DIGITS
+
+
+def whole_number(token: str) -> int | None:
+    """A run of digits (in any script) as a number; None if it is not one."""
+    if not token.isdecimal():
+        return None
+    return int(token) if len(token) <= MAX_DIGITS else TOO_BIG
+
+
 def _number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    return NUMBER_WORDS.get(token)
+    value = whole_number(token)
+    return value if value is not None else NUMBER_WORDS.get(token)
 
 
 def _numbers_only(text: str) -> list[int] | None:
@@ -264,7 +275,7 @@ def _banded(question: Question, text: str) -> Option | None:
     """The option whose numeric band holds the one number in the text ("I'm 67")."""
     if not any(o.range for o in question.options):
         return None
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    numbers = [whole_number(n) or 0 for n in re.findall(r"\d+", text)]
     if len(numbers) != 1:
         return None
     for option in question.options:

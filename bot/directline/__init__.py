@@ -6,6 +6,7 @@ force website. Turns run in process (see `adapter`); the activity log lives
 in the database, so any instance can serve any conversation.
 """
 
-from bot.directline.routes import DIRECT_LINE, setup
+from bot.directline.routes import DIRECT_LINE, bad_input, setup
+from bot.directline.service import PREFIX
 
-__all__ = ["DIRECT_LINE", "setup"]
+__all__ = ["DIRECT_LINE", "PREFIX", "bad_input", "setup"]

@@ -26,11 +26,14 @@ from typing import Any, Final
 from aiohttp import web
 
 from bot.conversation import BOT_ACCOUNT
+from bot.inputs import InputError, bounded_number
 
 # Web Chat on the force website, whichever way its token was made.
 CHANNEL: Final = "webchat"
 # Far more than any answer to the survey; Azure allows more, we have no need to.
 MAX_ACTIVITY_BYTES: Final = 64 * 1024
+# Watermarks count a conversation's activities: far fewer than this.
+MAX_WATERMARK: Final = 10**12
 # Set by the server; anything the client sends in these is replaced.
 SERVER_FIELDS: Final = frozenset(
     {"id", "timestamp", "channelId", "conversation", "recipient", "from", "serviceUrl"}
@@ -128,8 +131,7 @@ def activity_set_json(activities: list[str], watermark: int) -> str:
 
 def parse_watermark(value: str | None) -> int:
     """The watermark a client sent ("" or absent means from the start)."""
-    if not value:
-        return 0
-    if not value.isdigit():
-        raise bad_argument("The watermark must be one the server sent.")
-    return int(value)
+    try:
+        return bounded_number(value, name="The watermark", default=0, maximum=MAX_WATERMARK)
+    except InputError as error:
+        raise bad_argument("The watermark must be one the server sent.") from error

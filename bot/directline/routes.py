@@ -7,7 +7,6 @@ Each view checks who is asking, reads the request, and hands over to
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from bot.directline.cors import cors_middleware
 from bot.directline.protocol import MAX_ACTIVITY_BYTES, DirectLineError, bad_argument
 from bot.directline.service import PREFIX, DirectLine
 from bot.directline.tokens import STREAM, new_conversation_id, new_user_id
+from bot.inputs import InputError, json_object
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,11 @@ def add_routes(app: web.Application) -> None:
     router.add_post(f"{PREFIX}/conversations/{{conversation}}/activities", post_activity)
     router.add_get(f"{PREFIX}/conversations/{{conversation}}/activities", get_activities)
     router.add_get(f"{PREFIX}/conversations/{{conversation}}/stream", stream)
+
+
+def bad_input(request: web.Request, error: InputError) -> web.StreamResponse:
+    """A request the guard refused, as a Direct Line `ErrorResponse`."""
+    return DirectLineError(error.status, "BadArgument", error.message).response()
 
 
 def answers_errors(handler: Handler) -> Handler:
@@ -245,12 +250,9 @@ async def _json(request: web.Request, *, required: bool) -> dict[str, Any]:
             raise bad_argument("The request has no body; send a JSON activity.")
         return {}
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_argument("The body is not valid JSON.") from error
-    if not isinstance(body, dict):
-        raise bad_argument("The body must be a JSON object.")
-    return body
+        return json_object(raw)
+    except InputError as error:
+        raise bad_argument(error.message) from error
 
 
 def _too_big() -> DirectLineError:

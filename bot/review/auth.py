@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.review import passwords
 from bot.review.sessions import Session, same_token
-from bot.review.site import SESSION, STAFF, database, page, site, url
+from bot.review.site import SESSION, STAFF, database, page, read_form, site, url
 from storage import audit
 from storage.models import StaffUser
 from storage.staff import find_staff, is_locked, record_failed_login, record_login
@@ -52,7 +52,7 @@ def _form(request: web.Request, *, next_page: str, error: str = "") -> web.Respo
 
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the email and password; on success start a new session."""
-    form = await request.post()
+    form = await read_form(request)
     check_csrf(request, form.get("csrf"))
     email = str(form.get("email", "")).strip()[:320]
     password = str(form.get("password", ""))
@@ -99,7 +99,7 @@ async def _authenticate(request: web.Request, email: str, password: str) -> Staf
 
 async def logout(request: web.Request) -> web.StreamResponse:
     """End the session."""
-    form = await request.post()
+    form = await read_form(request)
     check_csrf(request, form.get("csrf"))
     user = request[STAFF]
     await audit.record(database(request), staff_email=user.email, action="logout")

@@ -15,7 +15,7 @@ from bot.review import filters as chosen_filters
 from bot.review import words
 from bot.review.filters import Chosen, FilterError
 from bot.review.results import Chart, build
-from bot.review.site import database, page, require, site, url
+from bot.review.site import database, page, require, site, url, whole_number
 from storage import audit as audit_log
 from storage import queries
 from storage import results as stored
@@ -45,10 +45,14 @@ def chosen(request: web.Request) -> Chosen:
         raise web.HTTPBadRequest(text=str(error)) from error
 
 
+# Far past any real page or row, and inside a 64-bit integer on every database.
+MAX_PAGE = 1_000_000
+MAX_ROW_ID = 2**62
+
+
 def page_number(request: web.Request) -> int:
     """The page asked for, from 1."""
-    text = request.query.get("page", "1")
-    return max(int(text), 1) if text.isdigit() else 1
+    return max(whole_number(request.query.get("page"), "page", default=1, maximum=MAX_PAGE), 1)
 
 
 async def filter_options(request: web.Request) -> dict[str, Any]:
@@ -111,7 +115,7 @@ async def response(request: web.Request) -> web.StreamResponse:
     """One response: its answers next to the whole conversation."""
     user = require(request, "read")
     db = database(request)
-    response_id = int(request.match_info["id"])
+    response_id = whole_number(request.match_info["id"], "The response number", maximum=MAX_ROW_ID)
     try:
         record = await queries.get_response(db, response_id=response_id)
         lines = await queries.transcript(db, response_id=response_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.review.charts import ChartDrawer
 from bot.review.config import Questions, ReviewConfig
@@ -19,6 +21,7 @@ from storage.database import Database
 from storage.models import StaffRole, StaffUser
 
 TEMPLATES = Path(__file__).parent / "templates"
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # What each role may do. Everyone who can log in may read and export responses.
 PERMISSIONS = {
@@ -87,6 +90,32 @@ def require(request: web.Request, permission: str) -> StaffUser:
     if permission not in PERMISSIONS.get(user.role, frozenset()):
         raise web.HTTPForbidden(text="Your role does not allow this page.")
     return user
+
+
+def whole_number(value: str | None, name: str, *, maximum: int, default: int = 0) -> int:
+    """A whole number from the address, 0 to `maximum`; 400 saying so for anything else."""
+    if value is None or value == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,19}", value) or int(value) > maximum:
+        raise web.HTTPBadRequest(text=f"{name} must be a whole number from 0 to {maximum}.")
+    return int(value)
+
+
+async def read_form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The posted form; 400 if it cannot be read (not UTF-8, a broken multipart body)."""
+    try:
+        form = await request.post()
+    except web.HTTPException:
+        raise
+    except (ValueError, AssertionError, LookupError) as error:
+        message = "The form could not be read. Send it again from the page."
+        raise web.HTTPBadRequest(text=message) from error
+    for value in form.values():
+        if isinstance(value, str) and ("\x00" in value or _SURROGATE.search(value)):
+            raise web.HTTPBadRequest(text="The form holds a character that cannot be kept.")
+    return form
 
 
 def wants_json(request: web.Request) -> bool:
