@@ -50,8 +50,10 @@ class _AdapterConfig:
 def create_app(settings: Settings) -> web.Application:
     """Build the whole application: bot, channels and staff site."""
     # The guard comes first: it checks every request before any route, the staff site's too.
+    proxies = frozenset(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
     app = web.Application(
-        client_max_size=256 * 1024, middlewares=[guard([(directline.PREFIX, directline.bad_input)])]
+        client_max_size=256 * 1024,
+        middlewares=[guard([(directline.PREFIX, directline.bad_input)], proxies)],
     )
     app[SETTINGS] = settings
     survey = load_survey(settings.survey_file)

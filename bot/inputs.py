@@ -120,7 +120,8 @@ def bounded_number(value: str | None, *, name: str, default: int, maximum: int) 
     """A whole number from a query, 0 to `maximum`; absent or empty means `default`."""
     if value is None or value == "":
         return default
-    if not _DIGITS.fullmatch(value) or len(value) > len(str(maximum)) or int(value) > maximum:
+    too_long = len(value.lstrip("0")) > len(str(maximum))
+    if not _DIGITS.fullmatch(value) or too_long or int(value) > maximum:
         raise InputError(f"{name} must be a whole number from 0 to {maximum}.")
     return int(value)
 
@@ -163,9 +164,26 @@ def plain_answer(request: web.Request, error: InputError) -> web.StreamResponse:
     return web.Response(status=error.status, text=error.message)
 
 
-def guard(answers: list[tuple[str, Answer]]) -> Any:
+def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str | None:
+    """Who is asking: the peer, or when the peer is a trusted proxy, the nearest address in
+    X-Forwarded-For that is not one of them (the ones further left could be made up)."""
+    peer = request.remote
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
+    for address in reversed([a.strip() for a in forwarded.split(",") if a.strip()]):
+        if address not in trusted_proxies:
+            return address[:100]
+    return peer
+
+
+def guard(answers: list[tuple[str, Answer]], trusted_proxies: frozenset[str] = frozenset()) -> Any:
     """The outermost middleware: checks each request, and answers `InputError` from any route
-    in the shape its clients read (the first of `answers` whose path prefix matches)."""
+    in the shape its clients read (the first of `answers` whose path prefix matches).
+
+    It also settles who is asking: behind a trusted proxy, `request.remote` is the client's
+    address from X-Forwarded-For, for every route and limit after it.
+    """
 
     def answer(request: web.Request, error: InputError) -> web.StreamResponse:
         for prefix, shaped in answers:
@@ -177,6 +195,10 @@ def guard(answers: list[tuple[str, Answer]]) -> Any:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             _check_request(request)
+            if trusted_proxies:
+                address = client_address(request, trusted_proxies)
+                if address is not None and address != request.remote:
+                    request = request.clone(remote=address)
             return await handler(request)
         except InputError as error:
             log.info("%s %s: %s", request.method, request.path[:200], error.message)

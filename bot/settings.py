@@ -107,6 +107,23 @@ class Settings:
         "15",
         "Minutes a staff account stays locked after too many wrong passwords.",
     )
+    review_max_failed_logins_per_address: str = _setting(
+        "REVIEW_MAX_FAILED_LOGINS_PER_ADDRESS",
+        "20",
+        "Failed staff logins from one address, over any accounts, within REVIEW_LOCK_MINUTES, "
+        "after which that address must wait.",
+    )
+    trusted_proxies: str = _setting(
+        "TRUSTED_PROXIES",
+        "",
+        "Comma-separated addresses of the reverse proxies in front of the server. Only from "
+        "these is X-Forwarded-For believed, for limits per client address; empty trusts none.",
+    )
+    conversations_per_address_per_hour: str = _setting(
+        "CONVERSATIONS_PER_ADDRESS_PER_HOUR",
+        "120",
+        "New web chat conversations one client address may start in an hour.",
+    )
     direct_line_secret: str = _setting(
         "DIRECT_LINE_SECRET",
         "",
@@ -189,6 +206,8 @@ class Settings:
             "review_session_hours",
             "review_max_failed_logins",
             "review_lock_minutes",
+            "review_max_failed_logins_per_address",
+            "conversations_per_address_per_hour",
         ):
             if not getattr(self, name).isdigit() or int(getattr(self, name)) < 1:
                 raise SettingsError(f"{_env_name(name)} must be a whole number, 1 or more.")

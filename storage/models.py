@@ -199,6 +199,10 @@ class StaffUser(SQLModel, table=True):
     locked_until: datetime | None = Field(
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
+    # When the account last logged out: sessions that began before then are over.
+    sessions_ended_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
     created_at: datetime = Field(
         default_factory=utcnow,
         sa_column=sa.Column(UTCDateTime(), nullable=False),

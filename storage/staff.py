@@ -113,6 +113,21 @@ async def record_login(
         session.add(user)
 
 
+async def end_sessions(db: Database, *, staff_id: int, now: datetime | None = None) -> None:
+    """Log out: every session of this account that began before now is over."""
+    async with db.write() as session:
+        user = await session.get(StaffUser, staff_id, with_for_update=True)
+        if user is None:
+            raise RecordNotFound(f"no staff account {staff_id}")
+        user.sessions_ended_at = now or utcnow()
+        session.add(user)
+
+
+def session_ended(user: StaffUser, started_at: float) -> bool:
+    """Whether a session that began at `started_at` (seconds since the epoch) has been ended."""
+    return user.sessions_ended_at is not None and started_at <= user.sessions_ended_at.timestamp()
+
+
 def is_locked(user: StaffUser, now: datetime | None = None) -> bool:
     """Whether the account is locked after too many wrong passwords."""
     return user.locked_until is not None and user.locked_until > (now or utcnow())

@@ -89,6 +89,14 @@ def answers_errors(handler: Handler) -> Handler:
 async def webchat_token(request: web.Request) -> web.StreamResponse:
     """A token for a new conversation, for the web chat page: no secret needed."""
     direct_line = request.app[DIRECT_LINE]
+    address = request.remote or ""
+    if not direct_line.starts.allow(address):
+        error = DirectLineError(
+            429, "TooManyRequests", "Too many new chats from this address. Wait a few minutes."
+        )
+        response = error.response()
+        response.headers["Retry-After"] = str(direct_line.starts.retry_after(address))
+        return response
     token, grant = direct_line.tokens.issue(new_conversation_id(), new_user_id())
     return _token_response(token, grant.conversation_id, grant.expires_in, grant.user_id)
 

@@ -63,6 +63,10 @@ class TurnQueue:
                 self._locks[conversation_id] = (lock, waiting - 1)
 
 
+# New conversations one address may start at once, before its hourly rate applies.
+START_BURST = 30
+
+
 class DirectLine:
     """A self-hosted Direct Line 3.0 service for this app's bot."""
 
@@ -70,6 +74,9 @@ class DirectLine:
         self.settings = settings
         self.tokens = Tokens(settings.session_secret)
         self.limiter = RateLimiter()
+        # New conversations per client address: each one writes rows, so a script is slowed.
+        per_hour = int(settings.conversations_per_address_per_hour)
+        self.starts = RateLimiter(rate=per_hour / 3600, burst=min(per_hour, START_BURST))
         self.notifier = Notifier()
         self._queue = TurnQueue()
         self._running: _Running | None = None

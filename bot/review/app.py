@@ -20,7 +20,7 @@ from bot.review.sessions import COOKIE_NAME, Session
 from bot.review.site import DATABASE, SESSION, SITE, STAFF, Site, database, prefix, site
 from storage.database import Database
 from storage.errors import RecordNotFound
-from storage.staff import get_staff
+from storage.staff import get_staff, session_ended
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             user = await get_staff(database(request), staff_id=session.staff_id)
         except RecordNotFound:
             user = None
-        if user is None or user.disabled:
+        if user is None or user.disabled or session_ended(user, session.logged_in_at):
             session, user = None, None
     request[SESSION] = session or Session.new()
     if user is not None:

@@ -8,6 +8,7 @@ out who has an account.
 from __future__ import annotations
 
 import logging
+import math
 from datetime import timedelta
 
 from aiohttp import web
@@ -17,13 +18,23 @@ from bot.review.sessions import Session, same_token
 from bot.review.site import SESSION, STAFF, database, page, read_form, site, url
 from storage import audit
 from storage.models import StaffUser
-from storage.staff import find_staff, is_locked, record_failed_login, record_login
+from storage.staff import (
+    end_sessions,
+    find_staff,
+    is_locked,
+    record_failed_login,
+    record_login,
+)
 
 log = logging.getLogger(__name__)
 
 NOT_RECOGNISED = (
     "That email and password did not work. Check them and try again. After {limit} wrong "
     "tries in a row an account is locked for {minutes} minutes."
+)
+TOO_MANY_HERE = (
+    "There have been too many wrong passwords from your network. Wait {minutes} minute{s}, "
+    "then try again."
 )
 EXPIRED_FORM = "This form has expired. Please go back, reload the page and try again."
 
@@ -56,8 +67,19 @@ async def login(request: web.Request) -> web.StreamResponse:
     check_csrf(request, form.get("csrf"))
     email = str(form.get("email", "")).strip()[:320]
     password = str(form.get("password", ""))
+    throttle = site(request).throttle
+    address = request.remote or ""
+    wait = throttle.wait_seconds(address)
+    if wait:
+        minutes = math.ceil(wait / 60)
+        error = TOO_MANY_HERE.format(minutes=minutes, s="" if minutes == 1 else "s")
+        response = _form(request, next_page=str(form.get("next", "")), error=error)
+        response.set_status(429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = await _authenticate(request, email, password)
     if user is None:
+        throttle.failed(address)
         config = site(request).config
         error = NOT_RECOGNISED.format(limit=config.max_failed_logins, minutes=config.lock_minutes)
         return _form(request, next_page=str(form.get("next", "")), error=error)
@@ -102,6 +124,9 @@ async def logout(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     check_csrf(request, form.get("csrf"))
     user = request[STAFF]
+    assert user.id is not None
+    # Ended on the server too, so a copy of the cookie opens nothing afterwards.
+    await end_sessions(database(request), staff_id=user.id)
     await audit.record(database(request), staff_email=user.email, action="logout")
     request[SESSION] = Session.new()
     del request[STAFF]

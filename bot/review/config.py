@@ -23,6 +23,8 @@ class ReviewSettings(Protocol):
     def review_max_failed_logins(self) -> str: ...
     @property
     def review_lock_minutes(self) -> str: ...
+    @property
+    def review_max_failed_logins_per_address(self) -> str: ...
 
 
 class UnsafeSecret(ValueError):  # noqa: N818 (the name says what happened)
@@ -39,6 +41,8 @@ class ReviewConfig:
     session_hours: int = 8
     max_failed_logins: int = 5
     lock_minutes: int = 15
+    # Failed logins from one address, over any accounts, within lock_minutes.
+    max_failed_logins_per_address: int = 20
     timezone: str = "Europe/London"
     # Questions the results are broken down by, where the survey has them.
     breakdowns: tuple[str, ...] = ("district", "age_band")
@@ -56,6 +60,7 @@ class ReviewConfig:
             "session_hours": int(settings.review_session_hours),
             "max_failed_logins": int(settings.review_max_failed_logins),
             "lock_minutes": int(settings.review_lock_minutes),
+            "max_failed_logins_per_address": int(settings.review_max_failed_logins_per_address),
             **overrides,
         }
         return cls(**values)

@@ -17,6 +17,7 @@ from bot.review.charts import ChartDrawer
 from bot.review.config import Questions, ReviewConfig
 from bot.review.filters import STATUS_LABELS
 from bot.review.sessions import Session, SessionPolicy
+from bot.review.throttle import AddressThrottle
 from storage.database import Database
 from storage.models import StaffRole, StaffUser
 
@@ -39,6 +40,7 @@ class Site:
     policy: SessionPolicy
     templates: jinja2.Environment
     charts: ChartDrawer
+    throttle: AddressThrottle
 
     @classmethod
     def build(cls, config: ReviewConfig, codebook: dict[str, Any]) -> Site:
@@ -59,7 +61,8 @@ class Site:
             idle_seconds=config.idle_minutes * 60,
             absolute_seconds=config.session_hours * 3600,
         )
-        return cls(config, Questions(codebook), policy, templates, ChartDrawer())
+        throttle = AddressThrottle(config.max_failed_logins_per_address, config.lock_minutes * 60)
+        return cls(config, Questions(codebook), policy, templates, ChartDrawer(), throttle)
 
 
 SITE = web.AppKey("review_site", Site)

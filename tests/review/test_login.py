@@ -238,3 +238,22 @@ async def test_cookies_are_secure_in_production(
         cookie = SimpleCookie(answer.headers["Set-Cookie"])[COOKIE_NAME]
 
     assert bool(cookie["secure"]) is (environment == "production")
+
+
+async def test_a_copy_of_the_cookie_opens_nothing_after_logging_out(
+    client: Client, reviewer: StaffUser
+) -> None:
+    await login(client, reviewer.email)
+    page = await client.get("/review/responses")
+    copied = client.session.cookie_jar.filter_cookies(client.make_url("/review/"))[COOKIE_NAME]
+    token = csrf_of(await page.text())
+    await client.post("/review/logout", data={"csrf": token}, allow_redirects=False)
+
+    client.session.cookie_jar.update_cookies({COOKIE_NAME: copied.value})
+    answer = await client.get("/review/responses", allow_redirects=False)
+
+    assert answer.status == 303
+    assert answer.headers["Location"].startswith("/review/login")
+    # Logging in again starts a session that works.
+    assert (await login(client, reviewer.email)).status == 303
+    assert (await client.get("/review/responses", allow_redirects=False)).status == 200
