@@ -434,7 +434,16 @@ class _Checker:
                     "prefer_not_to_say",
                     "Prefer not to say",
                     "prefer not to say",
-                    ("rather not say", "prefer not", "not saying", "no comment"),
+                    (
+                        "rather not say",
+                        "prefer not",
+                        "not saying",
+                        "no comment",
+                        "mind your own",
+                        "none of your business",
+                        "private",
+                        "id rather not",
+                    ),
                     exclusive=True,
                 )
             )

@@ -54,6 +54,8 @@ NO_WORDS = (
     "i dont", "i wouldnt", "definitely not", "absolutely not", "not at all", "no thanks",
     "no thank you", "not for me", "nay", "negative",
 )  # fmt: skip
+PLAIN_NO = frozenset({"no", "nope", "nah", "never"})
+PLAIN_YES = frozenset({"yes", "yeah", "yep", "yup", "sure", "definitely"})
 INTENSIFIERS = frozenset({"very", "extremely", "really", "super", "totally", "completely"})
 NEGATIONS = frozenset({"not", "isnt", "wasnt", "arent", "werent", "never", "no"})
 MIDDLE_WORDS = frozenset({
@@ -128,8 +130,10 @@ def _phrases(option: Option) -> tuple[tuple[str, ...], ...]:
     texts = [option.label, option.name, option.id.replace("_", " "), *option.synonyms]
     seen: set[tuple[str, ...]] = set()
     for text in texts:
-        tokens = tuple(_meaningful(words(normalise(text))))
-        if tokens:
+        full = words(normalise(text))
+        tokens = tuple(_meaningful(full))
+        # "one oh one" without its filler is "oh": a scrap, not a way of naming the option.
+        if tokens and not (len(full) > 1 and len(tokens) == 1 and len(tokens[0]) < 3):
             seen.add(tokens)
     return tuple(sorted(seen, key=len, reverse=True))
 
@@ -184,12 +188,55 @@ def _number(token: str) -> int | None:
     return value if value is not None else NUMBER_WORDS.get(token)
 
 
+TENS = frozenset({20, 30, 40, 50, 60, 70, 80, 90})
+
+
+def numbers_in(tokens: list[str]) -> list[int]:
+    """Every number in the words, digits or words, with "forty two" read as 42."""
+    found: list[int] = []
+    after_tens = False
+    for token in tokens:
+        value = _number(token) if token not in {"none", "zero"} else None
+        if value is None:
+            after_tens = False
+            continue
+        if after_tens and 0 < value < 10 and not token.isdecimal():
+            found[-1] += value
+            after_tens = False
+            continue
+        found.append(value)
+        after_tens = value in TENS and not token.isdecimal()
+    return found
+
+
+DECADES = {
+    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "eighties": 80, "nineties": 90, "20s": 20, "30s": 30, "40s": 40, "50s": 50,
+    "60s": 60, "70s": 70, "80s": 80, "90s": 90,
+}  # fmt: skip
+PART_OF_DECADE = {"early": 2, "mid": 5, "middle": 5, "late": 8}
+
+
+def _decade(tokens: list[str]) -> int | None:
+    """ "Early thirties" as 32, "late 60s" as 68: an age within its decade, when said."""
+    for index, token in enumerate(tokens):
+        if token in DECADES and index and tokens[index - 1] in PART_OF_DECADE:
+            return DECADES[token] + PART_OF_DECADE[tokens[index - 1]]
+    return None
+
+
 def _numbers_only(text: str) -> list[int] | None:
     """The numbers in a text made only of numbers ("1, 3 and 5", "2nd and 4th")."""
     tokens = [t for t in words(text.replace("/", " / ")) if t not in SEPARATORS]
     tokens = [t for t in tokens if t not in {"number", "numbers", "option", "options", "the"}]
     if not tokens:
         return None
+    # "the third one": "one" after an ordinal stands for the option, it is not a number.
+    tokens = [
+        t
+        for i, t in enumerate(tokens)
+        if not (t in {"one", "ones"} and i and tokens[i - 1] in ORDINALS)
+    ]
     numbers = []
     for token in tokens:
         value = _number(token) if token != "none" else None
@@ -275,7 +322,11 @@ def _banded(question: Question, text: str) -> Option | None:
     """The option whose numeric band holds the one number in the text ("I'm 67")."""
     if not any(o.range for o in question.options):
         return None
-    numbers = [whole_number(n) or 0 for n in re.findall(r"\d+", text)]
+    digits = re.findall(r"\d+", text)
+    numbers = [whole_number(n) or 0 for n in digits] if digits else numbers_in(words(text))
+    decade = _decade(words(text))
+    if decade is not None and not digits:
+        numbers = [decade]
     if len(numbers) != 1:
         return None
     for option in question.options:
@@ -294,6 +345,9 @@ def read_multiple(question: Question, text: str) -> Reading:
     numbers = _numbers_only(text)
     if numbers is not None:
         count = len(question.options)
+        named = _mentioned(question.options, text)
+        if not all(1 <= n <= count for n in numbers) and named:
+            return _combined(question, named)  # "only the 101 number": 101 is a name here
         if not all(1 <= n <= count for n in numbers):
             return NotUnderstood(
                 f"Choose numbers from 1 to {count}, for example 1, 4{_or_skip(question)}."
@@ -339,7 +393,12 @@ def read_scale(question: Question, text: str) -> Reading:
         given, top = _number(out_of.group(1)), _number(out_of.group(2))
         if given is not None and top == question.maximum:
             return _in_scale(question, given)
-    found = [n for n in (_number(t) for t in words(text)) if n is not None]
+    tokens = words(text)
+    place = _ordinal(text, question.maximum - question.minimum + 1)
+    if place is not None and not any(t.isdecimal() for t in tokens):
+        # "the third one": the third of the numbers offered, not "one".
+        return _in_scale(question, question.minimum + place - 1)
+    found = [n for n in numbers_in(tokens) if n is not None]
     if len(set(found)) == 1:
         return _in_scale(question, found[0])
     worded = _scale_words(question, text)
@@ -348,26 +407,111 @@ def read_scale(question: Question, text: str) -> Reading:
     return NotUnderstood(scale_message(question))
 
 
-def _scale_words(question: Question, text: str) -> int | None:
-    """A rating in words, judged against the scale's end labels.
+# How people rate in words, on a scale whose top end is the good one. Each entry is how
+# far from the middle it lies: 2 is an end, 1 one step in from it.
+GOOD_WORDS = {
+    "excellent": 2, "brilliant": 2, "fantastic": 2, "amazing": 2, "perfect": 2, "superb": 2,
+    "outstanding": 2, "wonderful": 2, "faultless": 2, "flawless": 2, "fab": 2, "fabulous": 2,
+    "spot on": 2, "piece of cake": 2, "couldnt be easier": 2, "couldnt be better": 2,
+    "couldnt fault": 2, "couldnt fault it": 2, "no problems": 2, "no problem": 2, "great": 2,
+    "best": 2, "easiest": 2, "top notch": 2, "first class": 2, "love it": 2, "loved it": 2,
+    "good": 1, "easy": 1, "quick": 1, "simple": 1, "helpful": 1, "decent": 1, "pleased": 1,
+    "happy": 1, "satisfied": 1, "straightforward": 1, "nice": 1, "smooth": 1, "not bad": 1,
+    "not too bad": 1, "pretty good": 1, "quite good": 1, "quite easy": 1, "fairly easy": 1,
+    "fairly good": 1, "painless": 1, "efficient": 1, "clear": 1, "visible": 1,
+}  # fmt: skip
+BAD_WORDS = {
+    "terrible": 2, "awful": 2, "dreadful": 2, "horrendous": 2, "horrible": 2, "appalling": 2,
+    "atrocious": 2, "nightmare": 2, "shocking": 2, "useless": 2, "hopeless": 2, "abysmal": 2,
+    "rubbish": 2, "pathetic": 2, "disgraceful": 2, "impossible": 2, "worst": 2, "diabolical": 2,
+    "a joke": 2, "joke": 2, "waste of time": 2, "pointless": 2, "crap": 2, "shambles": 2,
+    "bad": 1, "poor": 1, "hard": 1, "difficult": 1, "tricky": 1, "slow": 1, "frustrating": 1,
+    "unhappy": 1, "disappointing": 1, "disappointed": 1, "dissatisfied": 1, "confusing": 1,
+    "not great": 1, "not good": 1, "not very good": 1, "not easy": 1, "not very easy": 1,
+    "could be better": 1, "not satisfied": 1, "not happy": 1, "not ideal": 1, "a struggle": 1,
+    "struggle": 1, "annoying": 1, "a pain": 1, "a faff": 1, "faff": 1, "not the best": 1,
+    "not that good": 1, "not that easy": 1, "not brilliant": 1, "not visible": 1,
+    "not impressed": 1, "unimpressed": 1, "not very helpful": 1, "unhelpful": 1,
+}  # fmt: skip
+# Patterns that rate without a rating word of their own.
+BEST_PATTERN = re.compile(
+    r"\bcould ?nt (?:of |have |ve )?(?:been |be )?(?:any )?(?:easier|better|simpler|quicker)\b"
+)
+LESS_PATTERN = re.compile(
+    r"\bcould (?:have |of )?be(?:en)? (?:\w+ ){0,2}(?:better|easier|quicker)\b"
+)
+FINE_PATTERN = re.compile(r"\bno (?:real |major |big |actual )?(?:problems?|issues?|complaints?)\b")
+STRONGER = frozenset(
+    {"very", "extremely", "really", "super", "totally", "completely", "dead", "so", "incredibly",
+     "absolutely", "utterly", "proper", "well", "seriously", "too", "truly", "v", "rly", "soo"}
+)  # fmt: skip
+MIDDLE_WORDS = MIDDLE_WORDS | {
+    "meh", "ok i guess", "okay i guess", "ok i suppose", "alright i guess", "so so", "50/50",
+    "50 50", "fair", "middle", "bit of both", "neither good nor bad", "not good not bad",
+    "could be worse", "adequate", "passable", "not great not terrible", "indifferent",
+    "neither here nor there", "not bad not good", "so-so", "average i guess", "middling",
+}  # fmt: skip
 
-    "Very easy" is the top, "easy" or "fairly easy" one below it; likewise at
-    the bottom; "ok" or "average" is the middle. A negation ("not easy") is
-    left for the resident to put as a number.
+
+def _scale_words(question: Question, text: str) -> int | None:
+    """A rating in words: "terrible", "dead easy", "meh", "could be better".
+
+    Judged against the scale's end labels first ("very easy" is the top, "easy" or
+    "fairly easy" one below it); then by how good or bad the words are, on a scale
+    whose top end is the good one; "ok" or "meh" is the middle.
     """
     tokens = words(text)
-    if len(tokens) > 6 or NEGATIONS & set(tokens):
+    if len(tokens) > 8:
         return None
-    strong = bool(INTENSIFIERS & set(tokens))
-    ends = ((question.min_label, question.minimum, 1), (question.max_label, question.maximum, -1))
-    for label, end, inward in ends:
-        core = words(normalise(label))[-1:]
-        if core and any(_close(token, core[0]) for token in tokens):
-            return end if strong else end + inward
+    said = " ".join(t for t in tokens if t not in {"it", "was", "its", "is", "i", "id", "say", "a"})
     middle = (question.minimum + question.maximum) / 2
-    if middle.is_integer() and (" ".join(tokens) in MIDDLE_WORDS):
+    if middle.is_integer() and (said in MIDDLE_WORDS or " ".join(tokens) in MIDDLE_WORDS):
         return int(middle)
+    strong = bool(STRONGER & set(tokens))
+    negated = bool(NEGATIONS & set(tokens))
+    if not negated:
+        ends = (
+            (question.min_label, question.minimum, 1),
+            (question.max_label, question.maximum, -1),
+        )
+        for label, end, inward in ends:
+            core = words(normalise(label))[-1:]
+            if core and any(_close(token, core[0]) for token in tokens):
+                return end if strong else end + inward
+    if not _good_at_top(question) or not middle.is_integer():
+        return None
+    joined = " ".join(tokens)
+    if BEST_PATTERN.search(joined):
+        return question.maximum
+    if LESS_PATTERN.search(joined):
+        return int(middle) - 1
+    if FINE_PATTERN.search(joined):
+        return int(middle) + 1
+    for lexicon, sign in ((BAD_WORDS, -1), (GOOD_WORDS, 1)):
+        for phrase, distance in sorted(lexicon.items(), key=lambda kv: -len(kv[0])):
+            if _has_phrase(tokens, phrase):
+                if negated and not phrase.startswith("not "):
+                    # "not easy" is a step below the middle, "not easy at all" the bottom;
+                    # "not terrible" is the middle, "not bad at all" a step above it.
+                    at_all = _has_phrase(tokens, "at all")
+                    if sign > 0:
+                        return question.minimum if at_all else int(middle) - 1
+                    return int(middle) + 1 if at_all else int(middle)
+                steps = 2 if strong or distance == 2 or _has_phrase(tokens, "at all") else 1
+                return int(middle) + sign * min(steps, int(question.maximum - middle))
     return None
+
+
+def _has_phrase(tokens: list[str], phrase: str) -> bool:
+    wanted = phrase.split()
+    return any(tokens[i : i + len(wanted)] == wanted for i in range(len(tokens) - len(wanted) + 1))
+
+
+def _good_at_top(question: Question) -> bool:
+    """Whether the scale's top end is the good one ("Very easy", "Very satisfied")."""
+    top = words(normalise(question.max_label))
+    bottom = words(normalise(question.min_label))
+    return any(w in GOOD_WORDS for w in top) or any(w in BAD_WORDS for w in bottom)
 
 
 def _in_scale(question: Question, value: int) -> Reading:
@@ -394,6 +538,9 @@ def read_yes_no(question: Question, text: str) -> Reading:
         return Understood("no")
     if _starts_with(text, YES_WORDS):
         return Understood("yes")
+    tokens = set(words(text))
+    if tokens & PLAIN_NO and not tokens & PLAIN_YES:
+        return Understood("no")  # "god no", "hell no, never"
     numbers = _numbers_only(text)
     if numbers and len(numbers) == 1 and 1 <= numbers[0] <= len(question.options):
         return Understood(question.options[numbers[0] - 1].id)
@@ -415,7 +562,7 @@ def number_message(question: Question) -> str:
 
 def read_number(question: Question, text: str) -> Reading:
     """A whole number within the question's range."""
-    found = [n for n in (_number(t) for t in words(text)) if n is not None]
+    found = numbers_in(words(text))
     if len(found) == 1 and question.minimum <= found[0] <= question.maximum:
         return Understood(found[0])
     return NotUnderstood(number_message(question))
@@ -449,7 +596,89 @@ def understand(question: Question, typed: str) -> Reading:
     if question.kind is Kind.FREE_TEXT:
         return read_free_text(question, typed.strip())
     reader = READERS[question.kind]
-    return reader(question, normalise(typed))
+    text = normalise(typed)
+    reading = reader(question, text)
+    if question.kind not in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
+        return reading
+    if isinstance(reading, Understood) and reading.tapped:
+        return reading
+    if question.kind is Kind.MULTIPLE_CHOICE:
+        excepted = _all_except(question, typed)
+        if excepted is not None:
+            return excepted
+    affirmed = _affirmed(question, typed)
+    if question.kind is Kind.MULTIPLE_CHOICE and not affirmed and _starts_with(text, NO_WORDS):
+        # "nope, not once": nothing used, where the question has a "None of these".
+        lone = [o for o in question.options if o.exclusive]
+        if len(lone) == 1:
+            return Understood([lone[0].id])
+    if affirmed == text:
+        return reading
+    kept = reader(question, affirmed) if affirmed else reader(question, "")
+    if isinstance(kept, Understood):
+        return kept
+    # Everything named was denied ("I've never contacted them"): only "None of these" stands.
+    if isinstance(reading, Understood) and _only_exclusive(question, reading.value):
+        return reading
+    return kept
+
+
+# Words that deny what follows them in the same clause ("I didn't use the website").
+DENIALS = frozenset(
+    "not dont didnt doesnt havent hadnt hasnt never no wont wouldnt cant cannot couldnt "
+    "without nor".split()
+)
+# Where a clause ends: a denial before it does not reach past it.
+CLAUSE_BREAK = re.compile(
+    r"[,;.!?()]+|\s[-\u2013\u2014]\s|\b(?:but|just|only|instead|although|though|whereas|"
+    r"however|rather|except|so)\b",
+    re.IGNORECASE,
+)
+EXCEPT = re.compile(r"\b(?:except(?: for)?|apart from|other than|but not|besides|bar)\b", re.I)
+
+
+def _affirmed(question: Question, typed: str) -> str:
+    """The text without what it denies: in each clause, the words from a denial on."""
+    kept: list[str] = []
+    for clause in CLAUSE_BREAK.split(typed):
+        tokens = words(normalise(clause))
+        for index, token in enumerate(tokens):
+            if token in DENIALS and not _names_an_option(question, tokens, index):
+                tokens = tokens[:index]
+                break
+        kept.extend(tokens)
+    return " ".join(kept)
+
+
+def _names_an_option(question: Question, tokens: list[str], index: int) -> bool:
+    """Whether the denial at `index` is part of an option's own name ("no preference")."""
+    for option in question.options:
+        for phrase in _phrases(option):
+            if len(phrase) > 1 and tokens[index] in phrase:
+                start = index - phrase.index(tokens[index])
+                if tuple(_meaningful(tokens[start:])[: len(phrase)]) == phrase:
+                    return True
+    return False
+
+
+def _all_except(question: Question, typed: str) -> Reading | None:
+    """ "All of them except Facebook": every option but the ones named after the exception."""
+    found = EXCEPT.search(typed)
+    if found is None:
+        return None
+    before = normalise(typed[: found.start()])
+    if not any(before == w or before.endswith(" " + w) for w in ALL_WORDS):
+        return None
+    left_out = _mentioned(question.options, normalise(typed[found.end() :]))
+    if not left_out:
+        return None
+    return Understood([o.id for o in question.options if not o.exclusive and o not in left_out])
+
+
+def _only_exclusive(question: Question, value: Any) -> bool:
+    chosen = value if isinstance(value, list) else [value]
+    options = [question.option(option_id) for option_id in chosen]
+    return bool(options) and all(o is not None and o.exclusive for o in options)
 
 
 def hint(question: Question) -> str:

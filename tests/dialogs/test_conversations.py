@@ -126,7 +126,7 @@ def test_a_tapped_channel_asks_for_others_until_done(resident: Resident) -> None
 
 
 def test_an_answer_not_understood_says_what_to_type(resident: Resident) -> None:
-    resident.says(*TO_CHANNELS, "101", "done", "yes", "quite hard really")
+    resident.says(*TO_CHANNELS, "101", "done", "yes", "purple elephants")
     assert resident.heard.startswith("Choose a number from 1 to 5")
     assert "invalid" not in resident.heard.lower()
     assert resident.asked == "ease"

@@ -47,7 +47,7 @@ def test_ratings_are_understood(survey: Survey, typed: str, expected: int) -> No
     assert read(survey, "ease", typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["7", "0", "not easy at all", "4 or 5"])
+@pytest.mark.parametrize("typed", ["7", "0", "4 or 5", "purple"])
 def test_ratings_out_of_range_say_what_to_type(survey: Survey, typed: str) -> None:
     reading = read(survey, "ease", typed)
     assert isinstance(reading, NotUnderstood)
@@ -100,3 +100,40 @@ def test_free_text_over_the_limit_says_how_long_it_may_be(survey: Survey) -> Non
     reading = read(survey, "changes", "x" * 1600)
     assert isinstance(reading, NotUnderstood)
     assert "1,500 characters or fewer" in reading.message
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "value"),
+    [
+        ("ease", "terrible", 1),
+        ("ease", "very hard", 1),
+        ("ease", "it was a nightmare", 1),
+        ("ease", "not easy at all", 1),
+        ("ease", "could be better", 2),
+        ("ease", "not easy", 2),
+        ("ease", "meh", 3),
+        ("ease", "ok i guess", 3),
+        ("ease", "about a two", 2),
+        ("ease", "the third one", 3),
+        ("ease", "easy", 4),
+        ("ease", "dead easy", 5),
+        ("satisfaction", "not terrible", 3),
+        ("satisfaction", "spot on", 5),
+        ("visibility", "rubbish", 1),
+        ("accessibility", "pretty good", 4),
+    ],
+)
+def test_ratings_in_words_are_read_as_meant(
+    survey: Survey, question: str, typed: str, value: int
+) -> None:
+    assert read(survey, question, typed) == value
+
+
+@pytest.mark.parametrize("typed", ["im forty two", "forty-two", "42", "I'm 42 years old"])
+def test_ages_in_words_or_digits_find_their_band(survey: Survey, typed: str) -> None:
+    assert read(survey, "age_band", typed) == "age_35_44"
+
+
+def test_a_scrap_of_a_longer_name_names_nothing(survey: Survey) -> None:
+    # "one oh one" is a way to say 101; "oh" on its own is not.
+    assert isinstance(read(survey, "channels", "oh"), NotUnderstood)
