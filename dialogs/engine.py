@@ -424,7 +424,19 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     if question.kind is Kind.MULTIPLE_CHOICE and _should_offer_more(question, reading):
         state["phase"] = "adding"
         return outcome.say(_adding_message(survey, state))
+    if _needs_reading_back(question, reading, incoming.text):
+        answer = render.answer_text(question, reading.value)
+        outcome.say(render.text(f"I have put: {answer}. If that is not right, type back."))
     return _moved_on(survey, outcome)
+
+
+def _needs_reading_back(question: Question, reading: Understood, typed: str) -> bool:
+    """Whether to say what a typed answer was taken to mean, so a wrong reading can be put
+    right at once: not for a tap, nor a rating typed as its number, nor free text."""
+    if reading.tapped or question.kind in (Kind.FREE_TEXT, Kind.STATEMENT):
+        return False
+    typed_its_number = normalise(typed) == str(reading.value)
+    return not (question.kind in (Kind.SCALE, Kind.NUMBER) and typed_its_number)
 
 
 def _moved_on(survey: Survey, outcome: Outcome) -> Outcome:

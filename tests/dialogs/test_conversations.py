@@ -216,3 +216,26 @@ def test_submit_works_after_starting_to_change_an_answer(resident: Resident) -> 
     assert resident.phase == "summary"
     resident.says("change", "submit")
     assert resident.events["status"] == "completed"
+
+
+def test_a_typed_choice_is_read_back_so_a_wrong_reading_can_be_put_right(
+    resident: Resident,
+) -> None:
+    resident.says("yes", "both really")
+    assert resident.heard.startswith("I have put: Both. If that is not right, type back.")
+    resident.says("I didn't use the website, just rang 101")
+    assert "I have put: Calling 101." in resident.heard
+    assert resident.recorded["channels"] == ["call_101"]
+    resident.says("back")
+    assert resident.asked == "channels"
+
+
+def test_a_tapped_answer_or_a_rating_typed_as_its_number_is_not_read_back(
+    resident: Resident,
+) -> None:
+    resident.says(*TO_CHANNELS)
+    assert "I have put" not in resident.heard
+    resident.says("101", "done", "yes", "4")
+    assert "I have put" not in resident.heard
+    resident.says("dead easy")
+    assert resident.heard.startswith("I have put: 5 out of 5.")
