@@ -36,6 +36,10 @@ from dialogs.understand import (
 )
 
 STATE_VERSION = 1
+# Words around the number or name of the answer to change at the summary.
+CHANGE_WORDS = frozenset(
+    "change number answer question my the edit to for of no q please i want id like".split()
+)
 MISSES_BEFORE_SKIP_OFFER = 3
 # The flag, and the [safety] reply, for a message that might need help.
 UNSURE_FLAG = "unsure"
@@ -734,19 +738,25 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     said = normalise(incoming.text)
     if said in SUBMIT:
         return _submit(survey, outcome, incoming)
-    for word in ("change", "number", "answer", "question", "my", "the", "edit"):
-        said = " ".join(w for w in said.split() if w != word)
+    said = " ".join(w for w in said.split() if w not in CHANGE_WORDS)
     target = None
     row = whole_number(said)
     if row is not None and 1 <= row <= len(rows):
         target = rows[row - 1][0]
     elif said:
+        # Rows are numbered from 1, as the summary shows them.
         named = [
-            Option(str(i), row["question"], row["question"]) for i, (_, row) in enumerate(rows)
+            Option(str(i), row["question"], row["question"])
+            for i, (_, row) in enumerate(rows, start=1)
         ]
         reading = understand(Question("row", Kind.SINGLE_CHOICE, "", options=tuple(named)), said)
         if isinstance(reading, Understood) and not said.isdigit():
-            target = rows[int(reading.value)][0]
+            target = rows[int(reading.value) - 1][0]
+        else:
+            # "change district": the one row whose name has every word typed.
+            typed = set(said.split())
+            fits = [p for p, r in rows if typed <= set(normalise(r["question"]).split())]
+            target = fits[0] if len(fits) == 1 else None
     if target is None:
         return outcome.say(
             render.text(

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from dialogs.schema import Survey
 from tests.dialogs.script import Resident
 
@@ -239,3 +241,25 @@ def test_a_tapped_answer_or_a_rating_typed_as_its_number_is_not_read_back(
     assert "I have put" not in resident.heard
     resident.says("dead easy")
     assert resident.heard.startswith("I have put: 5 out of 5.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "opens"),
+    [
+        ("change my answer to question 3", ["preferred", "website"]),
+        ("change question 14", ["video_why", ""]),
+        ("change district", ["district", ""]),
+        ("change the district", ["district", ""]),
+        ("i want to change number 18", ["district", ""]),
+        ("change age", ["age_band", ""]),
+    ],
+)
+def test_at_the_summary_an_answer_is_changed_by_its_number_or_its_name(
+    resident: Resident, typed: str, opens: list[str]
+) -> None:
+    resident.says(*TO_CHANNELS, "101 and the website")
+    resident.says("yes", "4", "4", "skip", "no", "2", "2", "skip", "skip")
+    finish_after_channels(resident)
+    assert resident.phase == "summary"
+    resident.says(typed)
+    assert resident.state["at"] == opens
