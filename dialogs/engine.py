@@ -40,7 +40,7 @@ STATE_VERSION = 1
 CHANGE_WORDS = frozenset(
     "change number answer question my the edit to for of no q please i want id like".split()
 )
-MISSES_BEFORE_SKIP_OFFER = 3
+MISSES_BEFORE_SKIP_OFFER = 2
 # The flag, and the [safety] reply, for a message that might need help.
 UNSURE_FLAG = "unsure"
 WELCOME_BACK_AFTER_SECONDS = 60 * 60
@@ -428,7 +428,9 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     if question.kind is Kind.MULTIPLE_CHOICE and _should_offer_more(question, reading):
         state["phase"] = "adding"
         return outcome.say(_adding_message(survey, state))
-    if _needs_reading_back(question, reading, incoming.text):
+    if reading.note:
+        outcome.say(render.text(reading.note))
+    elif _needs_reading_back(question, reading, incoming.text):
         answer = render.answer_text(question, reading.value)
         outcome.say(render.text(f"I have put: {answer}. If that is not right, type back."))
     return _moved_on(survey, outcome)
@@ -460,6 +462,11 @@ def _missed(survey: Survey, outcome: Outcome, question: Question, message: str) 
         return _welcome_back(survey, outcome)
     state["misses"] = state.get("misses", 0) + 1
     if state["misses"] >= MISSES_BEFORE_SKIP_OFFER:
+        # Twice not understood: say so plainly, show the choices again, and offer a way on.
+        message = f"Sorry, I did not understand that. {message}"
+        if question.options:
+            numbered = "; ".join(f"{n}. {o.label}" for n, o in enumerate(question.options, 1))
+            message += f" The answers are: {numbered}."
         if question.optional:
             message += " If you would rather not answer, type skip to go to the next question."
         else:

@@ -76,6 +76,8 @@ class Understood:
     value: Any
     # True when the resident picked exactly one option by its own words (a tap).
     tapped: bool = False
+    # Something to tell the resident about how the answer was taken ("we kept the first...").
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -572,9 +574,13 @@ def read_free_text(question: Question, text: str) -> Reading:
     """Free text within the question's length limits (the original text, not normalised)."""
     length = len(text)
     if length > question.max_length:
-        return NotUnderstood(
-            f"Your answer is {length:,} characters long. Please keep it to "
-            f"{question.max_length:,} characters or fewer."
+        # Kept, not thrown away: the first part, and the resident is told.
+        return Understood(
+            text[: question.max_length].rstrip(),
+            note=(
+                f"Your answer was {length:,} characters long, so we kept the first "
+                f"{question.max_length:,}. Type back if you want to shorten it yourself."
+            ),
         )
     if length < question.min_length:
         return NotUnderstood(f"Please type your answer{_or_skip(question)}.")

@@ -263,3 +263,12 @@ def test_at_the_summary_an_answer_is_changed_by_its_number_or_its_name(
     assert resident.phase == "summary"
     resident.says(typed)
     assert resident.state["at"] == opens
+
+
+def test_twice_not_understood_says_so_and_lists_the_answers_again(resident: Resident) -> None:
+    resident.says("yes", "purple")
+    assert "Sorry" not in resident.heard
+    resident.says("purple again")
+    assert resident.heard.startswith("Sorry, I did not understand that.")
+    assert "1. I live here; 2. I work here; 3. Both; 4. Neither." in resident.heard
+    assert resident.asked == "connection"

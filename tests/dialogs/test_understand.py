@@ -96,10 +96,11 @@ def test_none_with_other_channels_asks_to_choose_none_alone(survey: Survey) -> N
     assert "on its own" in reading.message
 
 
-def test_free_text_over_the_limit_says_how_long_it_may_be(survey: Survey) -> None:
-    reading = read(survey, "changes", "x" * 1600)
-    assert isinstance(reading, NotUnderstood)
-    assert "1,500 characters or fewer" in reading.message
+def test_free_text_over_the_limit_keeps_the_first_part_and_says_so(survey: Survey) -> None:
+    reading = understand(survey.question("changes"), "x" * 1600)
+    assert isinstance(reading, Understood)
+    assert reading.value == "x" * 1500
+    assert "1,600 characters long, so we kept the first 1,500" in reading.note
 
 
 @pytest.mark.parametrize(
