@@ -8,6 +8,7 @@ they are sent.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 BUTTON_CHANNELS = frozenset({"webchat", "directline", "emulator", "telegram", "msteams", "test"})
@@ -18,6 +19,10 @@ MESSENGER_MAX_REPLIES = 13
 MESSENGER_MAX_TITLE = 20
 MESSENGER_MAX_TEXT = 2000
 TEXT_MAX = {"sms": 1500, "whatsapp": 4000, MESSENGER: MESSENGER_MAX_TEXT}
+# Channels that render Markdown: web addresses are sent as links residents can tap.
+MARKDOWN_CHANNELS = frozenset({"webchat", "directline", "emulator", "msteams"})
+_URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?'\"]")
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~])")
 # Safety advice starts with this on every channel, so it reads as more than one more
 # message; Web Chat also draws a bubble that starts with it as a warning (see chat.js).
 URGENT_LEAD = "Important: "
@@ -31,7 +36,11 @@ def render(messages: list[dict[str, Any]], channel: str) -> list[dict[str, Any]]
             if message.get("urgent"):
                 body = URGENT_LEAD + body
             for chunk in split(body, TEXT_MAX.get(channel, 0)):
-                activities.append({"type": "message", "text": chunk, "textFormat": "plain"})
+                if channel in MARKDOWN_CHANNELS:
+                    text, text_format = markdown(chunk), "markdown"
+                else:
+                    text, text_format = chunk, "plain"
+                activities.append({"type": "message", "text": text, "textFormat": text_format})
             if actions and activities:
                 activities[-1]["suggestedActions"] = {
                     "actions": [
@@ -40,6 +49,23 @@ def render(messages: list[dict[str, Any]], channel: str) -> list[dict[str, Any]]
                     ]
                 }
     return activities
+
+
+def markdown(text: str) -> str:
+    """Plain text as Markdown that shows the same words: marks escaped, web addresses linked."""
+    parts = []
+    last = 0
+    for found in _URL.finditer(text):
+        parts.append(_escaped(text[last : found.start()]))
+        url = found.group()
+        parts.append(f"[{_escaped(url)}]({url})")
+        last = found.end()
+    parts.append(_escaped(text[last:]))
+    return "".join(parts)
+
+
+def _escaped(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", text)
 
 
 def _parts(message: dict[str, Any], channel: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -169,3 +169,15 @@ async def test_safety_advice_is_drawn_as_a_warning_not_one_more_grey_bubble(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await advice.scroll_into_view_if_needed()
     await page.screenshot(path=str(ARTIFACTS / "webchat-safety-advice.png"))
+
+
+async def test_web_addresses_in_the_chat_are_links_residents_can_follow(
+    page: Page, server: TestServer
+) -> None:
+    await open_chat(page, server)
+    privacy = "https://www.hertscommissioner.org/privacy-notice"
+    link = page.locator(f".webchat__bubble a[href='{privacy}']")
+    await expect(link).to_have_count(1)
+    await expect(link).to_have_text(privacy)
+    # Nothing of the Markdown shows as marks.
+    assert "\\" not in await page.locator(".webchat__bubble").first.inner_text()
