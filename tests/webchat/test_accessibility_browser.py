@@ -133,3 +133,19 @@ async def test_the_pages_fit_a_narrow_screen_without_scrolling_sideways(
             await narrow.goto(str(server.make_url(path)))
         width = await narrow.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, (path, width)
+
+
+async def test_on_a_phone_the_first_buttons_show_without_scrolling(
+    context: BrowserContext, server: TestServer
+) -> None:
+    phone = await context.new_page()
+    await phone.set_viewport_size({"width": 390, "height": 844})
+    await phone.goto(str(server.make_url("/")))
+    resident = Resident(phone)
+    await resident.sees(SCRIPT["steps"][0]["prompt"])
+    button = resident.button(SCRIPT["steps"][0]["answer"])
+    await expect(button).to_be_visible()
+    box = await button.bounding_box()
+    assert box is not None
+    assert await phone.evaluate("window.scrollY") == 0
+    assert box["y"] + box["height"] <= 844, box

@@ -106,7 +106,7 @@ async def test_other_facts_in_the_survey_file_give_another_statement(
         assert "fully compliant with the Web Content Accessibility Guidelines version 2.1 AA" in (
             words
         )
-        assert "On a small screen" not in words
+        assert "The chat needs JavaScript" not in words
         assert "We do not know of any part of this survey that is not accessible" in words
         assert "prepared on 1 March 2025. It was last reviewed on 15 January 2026" in words
         assert "get back to you in 10 working days" in words
