@@ -65,6 +65,10 @@ class Arrival:
     # The incoming activity as JSON (with "id"), logged with the turn; None for a welcome.
     activity: dict[str, Any] | None = None
     welcome: bool = False
+    # For a welcome: where replies go, as a message from the resident would address them
+    # (the join event's serviceUrl and conversation, the resident as "from", the bot as
+    # "recipient"), since there is no message to reply to.
+    address: dict[str, Any] | None = None
 
 
 def new_reference() -> str:
@@ -169,7 +173,7 @@ def _addressed(
     activities: list[dict[str, Any]], arrival: Arrival, now: datetime
 ) -> list[dict[str, Any]]:
     """Replies addressed back to the resident, as they are stored and sent."""
-    incoming = arrival.activity or {}
+    incoming = arrival.activity or arrival.address or {}
     base: dict[str, Any] = {
         "from": incoming.get("recipient") or BOT_ACCOUNT,
         "recipient": incoming.get("from") or {"id": arrival.user_id},
@@ -179,7 +183,7 @@ def _addressed(
     }
     if incoming.get("serviceUrl"):
         base["serviceUrl"] = incoming["serviceUrl"]
-    if incoming.get("id"):
+    if incoming.get("id") and arrival.activity is not None:
         base["replyToId"] = incoming["id"]
     return [{**activity, **base} for activity in activities]
 

@@ -215,7 +215,16 @@ def arrival_from(activity: Activity, as_json: dict[str, Any] | None = None) -> A
         joined = [m for m in activity.members_added or [] if m.id != bot_id]
         if not joined:
             return None
-        return Arrival(channel, conversation_id, joined[0].id, welcome=True)
+        # The welcome goes to the resident who joined, through the join's serviceUrl: the
+        # address as a message from them would carry it.
+        address = {
+            "serviceUrl": activity.service_url,
+            "conversation": activity.conversation.serialize() if activity.conversation else None,
+            "from": joined[0].serialize(),
+            "recipient": activity.recipient.serialize() if activity.recipient else None,
+        }
+        address = {k: v for k, v in address.items() if v}
+        return Arrival(channel, conversation_id, joined[0].id, welcome=True, address=address)
     if activity.type != ActivityTypes.message:
         return None
     return Arrival(

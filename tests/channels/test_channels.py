@@ -147,3 +147,28 @@ async def test_safety_advice_stands_out_on_every_channel(
     urgent = [r["text"] for r in replies if r["text"].startswith(channels.URGENT_LEAD)]
     assert urgent == [r["text"] for r in replies if "press 55" in r["text"]]
     assert urgent[0].startswith(channels.URGENT_LEAD + "If you or someone else is in danger")
+
+
+@pytest.mark.parametrize("channel", ["msteams", "telegram", "webchat"])
+async def test_a_resident_who_joins_gets_the_welcome_and_the_999_advice_first(
+    channel: str, client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    joined = activity(
+        connector,
+        channel=channel,
+        conversation=f"join-{channel}",
+        type="conversationUpdate",
+        membersAdded=[{"id": f"{channel}-resident"}, {"id": "survey-bot"}],
+        text=None,
+    )
+    headers = {"Authorization": f"Bearer {issuer.token(connector.url)}"}
+    response = await client.post("/api/messages", json=joined, headers=headers)
+    assert response.status in (200, 201), await response.text()
+
+    welcome = connector.messages(f"join-{channel}")
+    texts = [m["text"] for m in welcome]
+    assert "automated survey" in texts[0]
+    assert any("999" in t for t in texts)
+    assert "Are you happy to take part?" in texts[-1]
+    assert all(m["recipient"]["id"] == f"{channel}-resident" for m in welcome), welcome[0]
+    assert all("replyToId" not in m for m in welcome)
