@@ -137,4 +137,5 @@ async def test_a_resident_continues_where_they_were_after_the_server_restarts(
     assert "preferred way" in connector.texts("comes-back")[-1]
     async with TestClient(TestServer(create_app(settings))) as second:
         await say(second, connector, "comes-back", "yes")
-    assert "How easy was it to get in touch using calling 101?" in connector.texts("comes-back")[-1]
+    last = connector.texts("comes-back")[-1]
+    assert "How easy was it to get in touch using the 101 phone line?" in last

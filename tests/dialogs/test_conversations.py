@@ -26,7 +26,7 @@ def test_the_welcome_says_it_is_automated_and_asks_for_consent(resident: Residen
 def test_a_resident_who_used_only_101(resident: Resident) -> None:
     resident.says(*TO_CHANNELS, "I rang 101")
     assert resident.recorded["channels"] == ["call_101"]
-    assert "calling 101" in resident.heard
+    assert "You used the 101 phone line." in resident.heard
     resident.says("yes", "2", "one", "the wait was far too long")
     assert resident.recorded["preferred|call_101"] == "yes"
     assert resident.recorded["ease|call_101"] == 2
@@ -95,7 +95,7 @@ def test_changing_the_channels_from_the_summary_drops_and_adds_follow_ups(
     assert resident.state["at"][1] == "email_snt"
     resident.says("yes", "5", "5", "skip")
     assert resident.phase == "summary"
-    assert "emailing the Safer Neighbourhood Team: how easy: 5 out of 5" in resident.heard
+    assert "email to the Safer Neighbourhood Team: how easy: 5 out of 5" in resident.heard
 
 
 def test_stopping_halfway_keeps_the_answers_and_resuming_carries_on(resident: Resident) -> None:

@@ -106,7 +106,7 @@ async def test_sav_reads_back_with_value_labels_for_choices(
     assert row["ease_call_101"] == 4
     assert math.isnan(row["ease_website"])
     assert row["improve_call_101"] == FORMULA  # SPSS runs no formulas: the text is kept as typed
-    assert meta.column_names_to_labels["ease_call_101"] == "calling 101: how easy"
+    assert meta.column_names_to_labels["ease_call_101"] == "the 101 phone line: how easy"
 
 
 async def test_json_lines_hold_everything_typed(client: Client, exported: None) -> None:
