@@ -130,10 +130,22 @@ def _messenger(
         return body, [(c["title"], c["value"]) for c in choices]
     text = _numbered(message, body, choices)
     replies = [(str(c["number"]), str(c["number"])) for c in choices if c.get("number")]
-    replies += [
-        (c["title"][:MESSENGER_MAX_TITLE], c["value"]) for c in choices if not c.get("number")
-    ]
+    replies += [(short_title(c["title"]), c["value"]) for c in choices if not c.get("number")]
     return text, replies[:MESSENGER_MAX_REPLIES]
+
+
+def short_title(title: str, limit: int = MESSENGER_MAX_TITLE) -> str:
+    """A button title that fits: its first part before a comma ("Yes, start the survey" is
+    "Yes"), or its words up to the limit, never a word cut in two."""
+    if len(title) <= limit:
+        return title
+    first = title.split(",", 1)[0].strip()
+    if first and len(first) <= limit:
+        return first
+    kept = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-").split()
+    while len(kept) > 1 and kept[-1].lower() in {"or", "and", "the", "a", "an", "to", "of"}:
+        kept.pop()
+    return " ".join(kept) + "\u2026"
 
 
 def split(text: str, limit: int) -> list[str]:

@@ -172,3 +172,19 @@ async def test_a_resident_who_joins_gets_the_welcome_and_the_999_advice_first(
     assert "Are you happy to take part?" in texts[-1]
     assert all(m["recipient"]["id"] == f"{channel}-resident" for m in welcome), welcome[0]
     assert all("replyToId" not in m for m in welcome)
+
+
+def test_messenger_buttons_too_long_for_meta_get_a_short_title_never_a_cut_word() -> None:
+    assert channels.short_title("Yes, start the survey") == "Yes"
+    assert channels.short_title("No, thanks") == "No, thanks"
+    assert channels.short_title("Appointment or front counter") == "Appointment\u2026"
+    choices = [
+        {"title": "Yes, start the survey", "value": "Yes, start the survey"},
+        {"title": "No, thanks", "value": "No, thanks"},
+    ]
+    [shown] = channels.render([{"text": "Are you happy?", "choices": choices}], "facebook")
+    actions = shown["suggestedActions"]["actions"]
+    assert [(a["title"], a["value"]) for a in actions] == [
+        ("Yes", "Yes, start the survey"),
+        ("No, thanks", "No, thanks"),
+    ]
