@@ -138,8 +138,11 @@ def previous(survey: Survey, answers: Answers, position: Position) -> Position |
     return route[at - 1] if at > 0 else None
 
 
-def progress(survey: Survey, answers: Answers, position: Position) -> tuple[int, int]:
-    """Which question this is, and about how many there are, on the current route."""
+def progress(survey: Survey, answers: Answers, position: Position) -> tuple[int, int | None]:
+    """Which question this is, and about how many there are: the total only once the answers
+    that repeat questions (a loop's choices) are in, so it does not jump by dozens."""
     route = [p for p in plan(survey, answers) if not is_statement(survey, p)]
     number = route.index(position) + 1 if position in route else len(route)
-    return number, len(route)
+    loops = {q.for_each for q in survey.questions if q.for_each}
+    settled = all(key((q, "")) in answers for q in loops if (q, "") in route)
+    return number, len(route) if settled else None

@@ -122,7 +122,7 @@ def question_message(
         "kind": "question",
         "question": question.id,
         "text": f"{lead}\n\n{body}".strip() if lead else body,
-        "progress": f"Question {number} of about {total}",
+        "progress": f"Question {number} of about {total}" if total else f"Question {number}",
         "hint": question.hint or hint(question),
         "choices": choices_for(question),
         "multiple": question.kind is Kind.MULTIPLE_CHOICE,

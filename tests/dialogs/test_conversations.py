@@ -163,10 +163,20 @@ def test_restart_asks_first_then_clears_the_answers(resident: Resident) -> None:
     assert resident.recorded == {}
 
 
-def test_progress_is_shown_with_each_question(resident: Resident) -> None:
+def test_progress_is_shown_with_each_question_and_the_total_never_jumps(
+    resident: Resident,
+) -> None:
     resident.says("yes")
-    progress = resident.outcome.messages[-1]["progress"]
-    assert progress.startswith("Question 1 of about")
+    assert resident.outcome.messages[-1]["progress"] == "Question 1"
+    resident.says("I live here", "101 and the website")
+    totals = set()
+    for answer in ("yes", "4", "4", "skip", "no", "2", "2", "skip", "skip", "calling 101"):
+        progress = resident.outcome.messages[-1]["progress"]
+        if " of " in progress:
+            totals.add(progress.split(" of ")[1])
+        resident.says(answer)
+    # Shown once it is known, and then always the same.
+    assert len(totals) == 1
 
 
 def test_the_survey_says_when_it_opens_before_it_opens(survey: Survey) -> None:
