@@ -10,6 +10,7 @@ back, skip, restart, stop); then the handler for the conversation's phase.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,7 @@ from dialogs.understand import (
     YES_WORDS,
     NotUnderstood,
     Understood,
+    mentioned_options,
     normalise,
     read_yes_no,
     understand,
@@ -421,6 +423,12 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     state = outcome.state
     position = _current(state)
     question = survey.question(position[0])
+    if (
+        question.for_each
+        and position[1]
+        and _not_used_after_all(survey, question, position[1], incoming.text)
+    ):
+        return _drop_item(survey, outcome, question.for_each, position[1])
     reading = understand(question, incoming.text)
     if isinstance(reading, NotUnderstood):
         return _missed(survey, outcome, question, reading.message)
@@ -443,6 +451,45 @@ def _needs_reading_back(question: Question, reading: Understood, typed: str) -> 
         return False
     typed_its_number = normalise(typed) == str(reading.value)
     return not (question.kind in (Kind.SCALE, Kind.NUMBER) and typed_its_number)
+
+
+# "I didn't actually use 101", "never used it", "that was a mistake": said at a question
+# about one of the ways chosen, it takes that way out.
+NOT_USED = re.compile(
+    r"\b(?:did ?nt|didnt|never|have ?nt|havent|not)\s+(?:actually\s+|really\s+|even\s+|ever\s+)?"
+    r"(?:use|used|call|called|ring|rang|phone|phoned|email|emailed|visit|visited|go|went|"
+    r"contact|contacted|try|tried)\b"
+    r"|\b(?:(?:was|is) a mistake|by (?:accident|mistake)|wrong (?:one|option|answer|button)|"
+    r"pressed the wrong|clicked the wrong|tapped the wrong|chose the wrong)\b"
+)
+
+
+def _not_used_after_all(survey: Survey, question: Question, item: str, typed: str) -> bool:
+    """Whether a resident says they did not use the way this question is about after all."""
+    said = normalise(typed)
+    if not NOT_USED.search(said):
+        return False
+    source = survey.question(question.for_each or "")
+    named = [o for o in mentioned_options(source, said) if not o.exclusive]
+    # About this way ("I didn't use 101") or no way at all ("that was a mistake").
+    return not named or [o.id for o in named] == [item]
+
+
+def _drop_item(survey: Survey, outcome: Outcome, source_id: str, item: str) -> Outcome:
+    """Take a way out of the resident's choices, with its questions, and carry on."""
+    state = outcome.state
+    source = survey.question(source_id)
+    chosen = [c for c in flow.chosen(survey, state["answers"], source_id) if c != item]
+    if not chosen:
+        lone = [o.id for o in source.options if o.exclusive]
+        chosen = lone[:1]
+    position = (source_id, "")
+    raw = state["answers"].get(flow.key(position), {}).get("raw", "")
+    _record(survey, outcome, position, chosen, raw)
+    option = source.option(item)
+    name = option.name if option else item
+    outcome.say(render.text(f"I have taken {name} out of your answers, with its questions."))
+    return _moved_on(survey, outcome)
 
 
 def _moved_on(survey: Survey, outcome: Outcome) -> Outcome:

@@ -149,6 +149,11 @@ def _exact(question: Question, text: str) -> Option | None:
     return None
 
 
+def mentioned_options(question: Question, text: str) -> list[Option]:
+    """The question's options named anywhere in a normalised text."""
+    return _mentioned(question.options, text)
+
+
 def _mentioned(options: tuple[Option, ...], text: str) -> list[Option]:
     """The options named anywhere in the text, each word used for one option at most."""
     tokens = _meaningful(words(text))

@@ -282,3 +282,28 @@ def test_twice_not_understood_says_so_and_lists_the_answers_again(resident: Resi
     assert resident.heard.startswith("Sorry, I did not understand that.")
     assert "1. I live here; 2. I work here; 3. Both; 4. Neither." in resident.heard
     assert resident.asked == "connection"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["I didn't actually use 101, that was a mistake", "pressed the wrong one", "never used it"],
+)
+def test_saying_a_way_was_not_used_after_all_takes_it_out_with_its_questions(
+    resident: Resident, typed: str
+) -> None:
+    resident.says(*TO_CHANNELS, "101 and the website")
+    assert resident.state["at"] == ["preferred", "website"]
+    resident.says("yes", "4", "4", "skip")
+    assert resident.state["at"] == ["preferred", "call_101"]
+    resident.says(typed)
+    assert "I have taken the 101 phone line out of your answers" in resident.heard
+    assert resident.recorded["channels"] == ["website"]
+    assert not any(key.endswith("|call_101") for key in resident.recorded)
+    assert resident.asked not in ("preferred", "ease", "satisfaction", "improve")
+
+
+def test_a_no_about_the_way_itself_is_still_an_answer(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "101", "done")
+    resident.says("no, it was not my preferred way")
+    assert resident.recorded["preferred|call_101"] == "no"
+    assert resident.recorded["channels"] == ["call_101"]
