@@ -159,6 +159,12 @@ class Settings:
         "The Web Chat script (webchat.js) served to browsers. Empty means the copy installed "
         "from npm in node_modules.",
     )
+    webchat_resume_hours: str = _setting(
+        "WEBCHAT_RESUME_HOURS",
+        "24",
+        "Hours a resident can close the survey page and carry on in the same browser; "
+        "Leave this site quickly wipes it. 0 keeps it to the open tab.",
+    )
     one_response_per_resident: str = _setting(
         "ONE_RESPONSE_PER_RESIDENT",
         "true",
@@ -198,6 +204,8 @@ class Settings:
                     )
         if self.bot_cloud not in ("public", "us-government"):
             raise SettingsError("BOT_CLOUD must be public or us-government.")
+        if not self.webchat_resume_hours.isdigit():
+            raise SettingsError("WEBCHAT_RESUME_HOURS must be a whole number of hours, or 0.")
         for name in ("transcript_days", "abandoned_days"):
             if not getattr(self, name).isdigit():
                 raise SettingsError(f"{_env_name(name)} must be a whole number of days.")

@@ -7,6 +7,7 @@ Each view checks who is asking, reads the request, and hands over to
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from bot.directline import protocol
 from bot.directline.cors import cors_middleware
 from bot.directline.protocol import MAX_ACTIVITY_BYTES, DirectLineError, bad_argument
 from bot.directline.service import PREFIX, DirectLine
-from bot.directline.tokens import STREAM, new_conversation_id, new_user_id
+from bot.directline.tokens import RESUME, STREAM, Grant, new_conversation_id, new_user_id
 from bot.inputs import InputError, json_object
 from bot.settings import Settings
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DIRECT_LINE = web.AppKey("direct_line", DirectLine)
 TOKEN_ROUTE = "/api/webchat/token"
+RESUME_ROUTE = "/api/webchat/resume"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -37,7 +39,9 @@ def setup(
     """Serve Direct Line on `app`, once `services(app)` is ready at start-up."""
     direct_line = DirectLine(settings)
     app[DIRECT_LINE] = direct_line
-    app.middlewares.append(cors_middleware(settings.origins, (f"{PREFIX}/", TOKEN_ROUTE)))
+    app.middlewares.append(
+        cors_middleware(settings.origins, (f"{PREFIX}/", TOKEN_ROUTE, RESUME_ROUTE))
+    )
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         """Start with the app's database; close the streams before it closes."""
@@ -56,6 +60,7 @@ def add_routes(app: web.Application) -> None:
     """The Direct Line routes and the page's token route."""
     router = app.router
     router.add_post(TOKEN_ROUTE, webchat_token)
+    router.add_post(RESUME_ROUTE, webchat_resume)
     router.add_post(f"{PREFIX}/tokens/generate", generate_token)
     router.add_post(f"{PREFIX}/tokens/refresh", refresh_token)
     router.add_post(f"{PREFIX}/conversations", start_conversation)
@@ -98,7 +103,33 @@ async def webchat_token(request: web.Request) -> web.StreamResponse:
         response.headers["Retry-After"] = str(direct_line.starts.retry_after(address))
         return response
     token, grant = direct_line.tokens.issue(new_conversation_id(), new_user_id())
-    return _token_response(token, grant.conversation_id, grant.expires_in, grant.user_id)
+    return _webchat_response(direct_line, token, grant)
+
+
+@answers_errors
+async def webchat_resume(request: web.Request) -> web.StreamResponse:
+    """A new token for the conversation a resident left, from the page's resume token."""
+    direct_line = request.app[DIRECT_LINE]
+    resume = _bearer(request)
+    if not resume:
+        raise DirectLineError(401, "MissingToken", "Send the resume token: Authorization: Bearer")
+    grant = direct_line.check(resume, None, kind=RESUME)
+    if not await direct_line.known(grant.conversation_id):
+        raise protocol.not_found()
+    token, fresh = direct_line.tokens.issue(grant.conversation_id, grant.user_id)
+    return _webchat_response(direct_line, token, fresh)
+
+
+def _webchat_response(direct_line: DirectLine, token: str, grant: Grant) -> web.Response:
+    """A token for the page, with a resume token when residents may carry on later."""
+    response = _token_response(token, grant.conversation_id, grant.expires_in, grant.user_id)
+    hours = int(direct_line.settings.webchat_resume_hours)
+    if hours:
+        body = json.loads(response.text or "{}")
+        body["resume"] = direct_line.tokens.resume(grant, hours * 3600)
+        body["resumeFor"] = hours * 3600
+        response = web.json_response(body, headers={"Cache-Control": "no-store"})
+    return response
 
 
 @answers_errors
@@ -126,7 +157,7 @@ async def refresh_token(request: web.Request) -> web.StreamResponse:
     if grant is None:
         raise bad_argument("The secret does not expire; refresh a token instead.")
     token, fresh = direct_line.tokens.issue(grant.conversation_id, grant.user_id)
-    return _token_response(token, fresh.conversation_id, fresh.expires_in, fresh.user_id)
+    return _webchat_response(direct_line, token, fresh)
 
 
 @answers_errors

@@ -27,6 +27,9 @@ LIFETIME_SECONDS: Final = 30 * 60
 ISSUER: Final = "survey-bot"
 AUDIENCE: Final = "directline"
 CONVERSATION: Final = "conversation"
+# Kept by the survey page so a resident can carry on in the same browser after closing it;
+# it can only be swapped for a new conversation token, for the same conversation.
+RESUME: Final = "resume"
 STREAM: Final = "stream"
 # Clocks of several instances may differ a little.
 LEEWAY_SECONDS: Final = 5
@@ -85,6 +88,11 @@ class Tokens:
         """A fresh conversation token, and what it grants."""
         grant = Grant(conversation_id, user_id, int(time.time()) + self.lifetime)
         return self._sign(grant, CONVERSATION), grant
+
+    def resume(self, grant: Grant, lifetime: int) -> str:
+        """A token that can be swapped for a new conversation token for `lifetime` seconds."""
+        later = Grant(grant.conversation_id, grant.user_id, int(time.time()) + lifetime)
+        return self._sign(later, RESUME)
 
     def stream(self, grant: Grant) -> str:
         """A token for the WebSocket stream, expiring with the token it was asked with."""

@@ -152,6 +152,7 @@ class WebChatPage:
             nonce=nonce,
             bundle=BUNDLE_ROUTE,
             contact_url=survey.links.get("contact_pcc", ""),
+            resume_hours=int(self.settings.webchat_resume_hours),
         )
 
     def render_statement(self, app: web.Application, site: str) -> str | None:

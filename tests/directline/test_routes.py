@@ -24,8 +24,9 @@ async def test_the_page_gets_a_token_for_a_new_conversation_without_any_secret(
     assert response.status == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = await response.json()
-    assert set(body) == {"conversationId", "token", "expires_in", "userId"}
+    assert set(body) == {"conversationId", "token", "expires_in", "userId", "resume", "resumeFor"}
     assert body["expires_in"] == 1800
+    assert body["resumeFor"] == 24 * 3600
     assert body["userId"].startswith("dl_")
     grant = client.app[DIRECT_LINE].tokens.read(body["token"])
     assert (grant.conversation_id, grant.user_id) == (body["conversationId"], body["userId"])
@@ -234,3 +235,40 @@ def test_an_activity_set_is_made_of_the_activities_json_as_stored() -> None:
     made = protocol.activity_set_json(stored, 7)
     assert json.loads(made) == {"activities": activities, "watermark": "7"}
     assert json.loads(protocol.activity_set_json([], 0)) == {"activities": [], "watermark": "0"}
+
+
+async def test_the_resume_token_brings_a_resident_back_to_their_conversation_only(
+    client: Client,
+) -> None:
+    first = await (await client.post("/api/webchat/token")).json()
+    headers = {"Authorization": f"Bearer {first['token']}"}
+    assert (await client.post("/v3/directline/conversations", headers=headers)).status == 201
+
+    back = await client.post(
+        "/api/webchat/resume", headers={"Authorization": f"Bearer {first['resume']}"}
+    )
+    assert back.status == 200
+    body = await back.json()
+    assert (body["conversationId"], body["userId"]) == (first["conversationId"], first["userId"])
+    grant = client.app[DIRECT_LINE].tokens.read(body["token"])
+    assert grant.conversation_id == first["conversationId"]
+    # A conversation token is not a resume token, nor the other way round.
+    wrong = await client.post("/api/webchat/resume", headers=headers)
+    assert wrong.status == 403
+    as_token = {"Authorization": f"Bearer {first['resume']}"}
+    posted = await client.post(
+        f"/v3/directline/conversations/{first['conversationId']}/activities",
+        json={"type": "message", "text": "hello"},
+        headers=as_token,
+    )
+    assert posted.status == 403
+
+
+async def test_a_resume_token_for_a_conversation_never_started_finds_nothing(
+    client: Client,
+) -> None:
+    first = await (await client.post("/api/webchat/token")).json()
+    back = await client.post(
+        "/api/webchat/resume", headers={"Authorization": f"Bearer {first['resume']}"}
+    )
+    assert back.status == 404

@@ -77,6 +77,7 @@ class Resident:
     async def stored_conversation(self) -> dict[str, Any] | None:
         """What the page keeps in this tab's session storage."""
         stored: dict[str, Any] | None = await self.page.evaluate(
-            f"JSON.parse(sessionStorage.getItem('{STORAGE_KEY}'))"
+            f"JSON.parse(localStorage.getItem('{STORAGE_KEY}') "
+            f"|| sessionStorage.getItem('{STORAGE_KEY}'))"
         )
         return stored

@@ -181,3 +181,42 @@ async def test_web_addresses_in_the_chat_are_links_residents_can_follow(
     await expect(link).to_have_text(privacy)
     # Nothing of the Markdown shows as marks.
     assert "\\" not in await page.locator(".webchat__bubble").first.inner_text()
+
+
+async def test_closing_the_page_and_coming_back_later_carries_on_until_leave_quickly(
+    context: BrowserContext, page: Page, server: TestServer
+) -> None:
+    async def neutral_site(route: Route) -> None:
+        await route.fulfill(
+            status=200, content_type="text/html", body='<link rel="icon" href="data:,">'
+        )
+
+    await context.route(f"{LEAVE_URL}*", neutral_site)
+    resident = await open_chat(page, server)
+    for step in SCRIPT["steps"][:3]:
+        await resident.answers(step)
+    saved = await resident.stored_conversation()
+    assert saved is not None
+    assert saved["resume"]
+    await page.close()
+
+    # A new tab, as after closing the browser; its old token is forgotten to show the
+    # resume token alone carries the resident back.
+    again = await context.new_page()
+    await again.goto(str(server.make_url("/")))
+    await again.evaluate(
+        """key => { const s = JSON.parse(localStorage.getItem(key));
+                    s.token = 'expired'; localStorage.setItem(key, JSON.stringify(s)); }""",
+        "survey-bot:conversation",
+    )
+    await again.reload()
+    await expect(again.locator("#chat")).to_have_attribute("data-chat-ready", "resumed")
+    back = Resident(again)
+    await back.sees(SCRIPT["steps"][3]["prompt"])
+    assert (await back.stored_conversation() or {}).get("conversationId") == saved["conversationId"]
+
+    await again.get_by_role("link", name="Leave this site quickly").click()
+    await expect(again).to_have_url(LEAVE_URL)
+    fresh = await context.new_page()
+    await fresh.goto(str(server.make_url("/")))
+    await expect(fresh.locator("#chat")).to_have_attribute("data-chat-ready", "new")

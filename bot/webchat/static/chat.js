@@ -4,10 +4,12 @@
  * Used by the survey page and by the embed on the force website (docs/embed.md).
  * It renders into the element with a data-survey-bot attribute, whose value is
  * the survey server's address (empty: this page's own server). The conversation
- * id and token are kept in this tab's session storage, so closing and reopening
- * the tab (or reloading) carries on the same conversation while its token can
- * be refreshed. No secret is ever in the page: the server hands out a token
- * for one new conversation.
+ * id, its token and a resume token are kept in this browser's local storage, so
+ * reloading, or closing the page and coming back within the hours the server
+ * allows (WEBCHAT_RESUME_HOURS), carries on the same conversation; when the
+ * server allows none, only this tab keeps them. "Leave this site quickly" wipes
+ * them. No secret is ever in the page: the server hands out a token for one new
+ * conversation.
  */
 (function () {
   'use strict';
@@ -54,29 +56,65 @@
     hideUploadButton: true
   };
 
+  // Local storage when the server lets residents carry on later; else this tab's only.
+  function stores() {
+    var found = [];
+    try { found.push(window.localStorage); } catch (error) { /* refused */ }
+    try { found.push(window.sessionStorage); } catch (error) { /* refused */ }
+    return found;
+  }
+
   function remembered() {
-    try {
-      var saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null');
-      return saved && saved.conversationId && saved.token ? saved : null;
-    } catch (error) {
-      return null;
+    var all = stores();
+    for (var i = 0; i < all.length; i += 1) {
+      try {
+        var saved = JSON.parse(all[i].getItem(STORAGE_KEY) || 'null');
+        if (saved && saved.conversationId && saved.token) {
+          if (saved.resumeUntil && Date.now() > saved.resumeUntil) {
+            all[i].removeItem(STORAGE_KEY);
+            continue;
+          }
+          return saved;
+        }
+      } catch (error) {
+        // Unreadable: treat as nothing saved.
+      }
     }
+    return null;
   }
 
   function remember(chat) {
+    var keep = chat.resume ? window.localStorage : window.sessionStorage;
     try {
-      window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(chat));
+      keep.setItem(STORAGE_KEY, JSON.stringify(chat));
     } catch (error) {
       // Private browsing may refuse storage: the chat still works, it just cannot resume.
     }
   }
 
   function forget() {
-    try {
-      window.sessionStorage.removeItem(STORAGE_KEY);
-    } catch (error) {
-      // Nothing stored.
+    var all = stores();
+    for (var i = 0; i < all.length; i += 1) {
+      try {
+        all[i].removeItem(STORAGE_KEY);
+      } catch (error) {
+        // Nothing stored.
+      }
     }
+  }
+
+  function kept(answer, resumed) {
+    var chat = {
+      conversationId: answer.conversationId,
+      token: answer.token,
+      userId: answer.userId,
+      resumed: resumed
+    };
+    if (answer.resume) {
+      chat.resume = answer.resume;
+      chat.resumeUntil = Date.now() + answer.resumeFor * 1000;
+    }
+    return chat;
   }
 
   async function post(url, token) {
@@ -98,14 +136,20 @@
     var saved = resume ? remembered() : null;
     if (saved) {
       try {
-        var fresh = await post(server + '/v3/directline/tokens/refresh', saved.token);
-        return { conversationId: fresh.conversationId, token: fresh.token, userId: fresh.userId, resumed: true };
+        return kept(await post(server + '/v3/directline/tokens/refresh', saved.token), true);
       } catch (error) {
-        forget();
+        // The token has lapsed since the page was closed: the resume token still works.
       }
+      if (saved.resume) {
+        try {
+          return kept(await post(server + '/api/webchat/resume', saved.resume), true);
+        } catch (error) {
+          // Too late, or the conversation has gone: start afresh.
+        }
+      }
+      forget();
     }
-    var started = await post(server + '/api/webchat/token');
-    return { conversationId: started.conversationId, token: started.token, userId: started.userId, resumed: false };
+    return kept(await post(server + '/api/webchat/token'), false);
   }
 
   function status(element, text) {
@@ -139,7 +183,13 @@
     });
     var save = function () {
       if (directLine.token && !leaving) {
-        remember({ conversationId: chat.conversationId, token: directLine.token, userId: chat.userId });
+        remember({
+          conversationId: chat.conversationId,
+          token: directLine.token,
+          userId: chat.userId,
+          resume: chat.resume,
+          resumeUntil: chat.resumeUntil
+        });
       }
     };
     window.setInterval(save, SAVE_EVERY_MS);
