@@ -278,6 +278,12 @@ def test_found_is_empty_without_personal_details() -> None:
         ("regards, A.K. Mensah", "regards, [name]"),
         ("R. J. Featherstonehaugh", "[name]"),
         ("L. van der Berg, Harpenden", "[name], Harpenden"),
+        # Common first names that are also words, from the project's own list.
+        ("Poppy here, year 11 at the school", "[name] here, year 11 at the school"),
+        ("my husband Paddy reported it", "my husband [name] reported it"),
+        # Names from the per-locale lists, in lower case or after a title.
+        ("spoke to aurelija on the phone", "spoke to [name] on the phone"),
+        ("my neighbour Mrs Ozturk saw it", "my neighbour Mrs [name] saw it"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
@@ -298,6 +304,9 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "the lads hang around outside the shops",
         "the 84 bus from St Albans to Barnet is always late",
         "over 50, disabled, Hertsmere",
+        "a poppy appeal stall in Tring",
+        "nae bother",
+        "tak, good idea for me",
     ],
 )
 def test_places_and_words_that_look_like_names_are_kept(text: str) -> None:
