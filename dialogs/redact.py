@@ -92,12 +92,32 @@ def _after_prefix(kind: str) -> Callable[[re.Match[str]], str]:
 
 # Email ----------------------------------------------------------------------
 
-_EMAIL = re.compile(
-    r"\b[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
-    # Spelt out to dodge filters: "karen dot white at hotmail dot com".
-    r"|\b[A-Za-z0-9_+-]+(?:(?: dot |\.)[A-Za-z0-9_+-]+)* at "
+_WEBMAIL = (
     r"(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|btinternet|sky|virginmedia"
-    r"|talktalk|aol|protonmail|proton)(?: dot |\.)(?:com|co(?: dot |\.)uk|net|org)\b",
+    r"|talktalk|aol|protonmail|proton|ntlworld|btopenworld|onet|wp|o2|mail|gmx)"
+)
+_TLD = r"(?:com|co|uk|org|net|ie|pl|ro|lt|lv|de|fr|info|biz|gov|ac|nhs|sch|me)"
+# " at ", "(at)", "[at]" and " dot ", "(dot)", "[dot]": addresses spelt out to dodge filters.
+_AT = r"(?:\s*[(\[]at[)\]]\s*| at )"
+_DOT = r"(?:\s*[(\[]dot[)\]]\s*| dot )"
+_SEP = r"(?:\.|" + _DOT + r")"
+_LOCAL = r"[A-Za-z0-9_%+-]+(?:" + _SEP + r"[A-Za-z0-9_%+-]+)*"
+_ENDING = _TLD + r"(?:" + _SEP + _TLD + r")?\b"
+_SPELT_WEBMAIL = r"\b" + _LOCAL + _AT + _WEBMAIL + _SEP + _ENDING
+_SPELT_ANY = (
+    r"\b" + _LOCAL + _AT + r"[A-Za-z0-9-]+(?:" + _SEP + r"[A-Za-z0-9-]+)*?" + _DOT + _ENDING
+)
+_EMAIL = re.compile(
+    # "mike. hollis@gmail.com": a space typed after a dot.
+    r"\b[A-Za-z0-9._%+-]+(?:\.\s[A-Za-z0-9._%+-]+)?\s?@\s?"
+    r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    # "dazza_88 @ hotmail . co . uk", "sam.hurst@outlook co uk", "kaz@hotmail".
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\s?[.\s]\s?(?:co|ac|org|gov|nhs|sch)\b)?"
+    r"\s?[.\s]\s?(?!co\b)" + _TLD + r"\b"
+    r"|" + _WEBMAIL + r"\b)"
+    # "karen dot white at hotmail dot com", "jo.bloggs at gmail.com"; any domain when
+    # it is spelt out too: "dave.h72 at example dot co dot uk", "t.okonkwo[at]gmail[dot]com".
+    r"|" + _SPELT_WEBMAIL + r"|" + _SPELT_ANY,
     re.IGNORECASE,
 )
 

@@ -149,6 +149,38 @@ def test_spelt_out_email_is_tagged() -> None:
 
 
 @pytest.mark.parametrize(
+    "email",
+    [
+        "jo.bloggs at gmail dot com",
+        "jo.bloggs at gmail.com",
+        "j.tanaka at herts-care dot org",
+        "dave.h72 at example dot co dot uk",
+        "jane (at) doddsfamily (dot) co (dot) uk",
+        "t.okonkwo[at]gmail[dot]com",
+        "dazza_88 @ hotmail . co . uk",
+        "sam.hurst@outlook co uk",
+        "mike. hollis@gmail.com",
+        "kaz@hotmail",
+    ],
+)
+def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
+    assert redact(f"reply to {email} please") == "reply to [email] please"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i reported it at actionfraud.police.uk",
+        "look at www.herts.police.uk for the times",
+        "i was @ the co op",
+        "we met at home dot dot dot",
+    ],
+)
+def test_websites_and_at_signs_that_are_not_emails_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
     "number",
     ["07700 900123", "07700-900-123", "+44 7700 900123", "(01923) 960 456", "020 7946 0018"],
 )
