@@ -235,6 +235,55 @@ def _check_plate(match: re.Match[str]) -> str:
     return _tag(VEHICLE_REG)
 
 
+# Any style, with odd spacing, hyphens or lower case, near a word for a vehicle:
+# "the red van D 312 RFG", "car kp-15-wzn", "reg E-451-JNB", "registration Bf 19 Gxa".
+_SPACED = r"[\s-]?"
+_CUED_PLATE = re.compile(
+    r"(?<![\w-])(?i:"
+    r"[A-Z]{2}" + _SPACED + r"\d{2}" + _SPACED + r"[A-Z]{3}"
+    r"|[A-HJ-NP-Y]" + _SPACED + r"\d{1,3}" + _SPACED + r"[A-Z]{3}"
+    r"|[A-Z]{3}" + _SPACED + r"\d{1,3}[A-Z]"
+    r")(?![\w-])"
+)
+_VEHICLE_CUE = re.compile(
+    r"(?i:\b(?:reg|regs|registration|plates?|number\s?plate|car|cars|van|vehicle|motorbike"
+    r"|moped|scooter|lorry|truck|taxi|cab|minicab|transit|jeep|4x4|suv|pick-?up|bmw|audi"
+    r"|merc|mercedes|ford|vauxhall|corsa|astra|golf|polo|focus|fiesta|mondeo|nissan|toyota"
+    r"|honda|kia|hyundai|peugeot|renault|citroen|fiat|skoda|seat|mini|rover|volvo|tesla"
+    r"|jag|jaguar|qashqai|juke|tractor|quad|driver|drove|parked|abandoned)\b)"
+)
+_CUE_BEFORE_PLATE = 60  # characters before a plate that may hold "car", "reg", ...
+# Letters that are a word, a unit or a date, not a plate's: "a 10 min walk", "m25 jct 21".
+_PLATE_UNITS = frozenset(
+    "MIN HRS MPH YRS AGO WKS SEC KMS PCS JCT JNC MON TUE WED THU FRI SAT SUN JAN FEB MAR APR "
+    "JUN JUL AUG SEP OCT NOV DEC".split()
+)
+_SMALL_WORDS = frozenset("at on in by to of up go no so my we it or an is am be do me he".split())
+
+
+def _check_cued_plate(match: re.Match[str]) -> str:
+    """Tag a plate of any spacing or case when a vehicle was mentioned just before."""
+    text = match.group()
+    plate = re.sub(r"[\s-]", "", text).upper()
+    letters = re.findall(r"[A-Z]+", plate)
+    if any(part in _PLATE_WORDS or part in _PLATE_UNITS for part in letters):
+        return text
+    first = re.split(r"[\s-]", text, maxsplit=1)[0]
+    if first.islower() and (first in ("a", "i") or first in _SMALL_WORDS) and first != text:
+        return text  # "a 10 min drive", "on 12 feb"
+    before = match.string[max(0, match.start() - _CUE_BEFORE_PLATE) : match.start()]
+    return _tag(VEHICLE_REG) if _VEHICLE_CUE.search(before) else text
+
+
+# Part of a plate, or a dateless one, after a word for it: "reg started with AY68".
+_PARTIAL_PLATE = re.compile(
+    r"(?P<lead>\b(?i:reg|registration|plate|number\s?plate)(?i:\s+(?:number|no))?"
+    r"(?i:\s+(?:was|is|started|starts|starting|began|begins|beginning|ended|ends|ending))?"
+    r"(?i:\s+(?:with|in))?:?\s+)"
+    r"(?i:[A-Z]{1,3}\d{1,4}|\d{1,4}[A-Z]{1,3}|[A-Z]{2}\d{2})\b(?!\s*(?:mph|am|pm)\b)"
+)
+
+
 # Dates of birth --------------------------------------------------------------
 
 _MONTH = (
@@ -367,8 +416,9 @@ _STREET_AFTER = re.compile(
 # "88 Longmeadow", "12 Holly Bank": a house number before capitalised words that are
 # not a time, a unit or a count.
 _NOT_STREET_NAMES = frozenset(
-    "minutes minute mins hours hour hrs days day weeks week months month years year times "
-    "stars star pcsos officers calls people miles percent pounds am pm jan feb mar apr may "
+    "minutes minute mins min hours hour hrs hr days day weeks week wks months month years year "
+    "yrs yr times secs sec seconds metres meters yards feet ft mph stars star pcsos officers "
+    "calls people miles percent pounds am pm jan feb mar apr may "
     "jun jul aug sep sept oct nov dec january february march april june july august "
     "september october november december monday tuesday wednesday thursday friday "
     "saturday sunday and or the".split()
@@ -519,6 +569,8 @@ STEPS: tuple[Step, ...] = (
     Step(NI_NUMBER, _BARE_NI_NUMBER, _after_prefix(NI_NUMBER)),
     Step(POSTCODE, _POSTCODE, _whole(POSTCODE)),
     Step(VEHICLE_REG, _VEHICLE_REG, _check_plate),
+    Step(VEHICLE_REG, _CUED_PLATE, _check_cued_plate),
+    Step(VEHICLE_REG, _PARTIAL_PLATE, _after_prefix(VEHICLE_REG)),
     Step(BANK_DETAILS, _BANK, _check_bank),
     Step(NUMBER, _LONG_NUMBER, _check_long_number),
     Step(ADDRESS, _ADDRESS, _check_address),

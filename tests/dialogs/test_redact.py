@@ -225,6 +225,37 @@ def test_road_names_are_not_vehicle_registrations() -> None:
     assert redact("the A1 near Hatfield and the M25") == "the A1 near Hatfield and the M25"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the car with him was R 789 KLM", "the car with him was [vehicle-reg]"),
+        ("its the red van D 312 RFG again", "its the red van [vehicle-reg] again"),
+        ("car kp-15-wzn been abandoned", "car [vehicle-reg] been abandoned"),
+        ("reg number E-451-JNB", "reg number [vehicle-reg]"),
+        ("an old jag, ABC 123D", "an old jag, [vehicle-reg]"),
+        ("white BMW, registration Bf 19 Gxa", "white BMW, registration [vehicle-reg]"),
+        ("the reg started with AY68", "the reg started with [vehicle-reg]"),
+    ],
+)
+def test_plates_with_odd_spacing_case_or_older_styles_are_tagged_near_a_vehicle(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the van broke down on the m25 jct 21",
+        "the van came on 12 feb",
+        "the car park is a 10 min walk",
+        "car doing 40 mph past the school",
+    ],
+)
+def test_units_dates_and_roads_near_a_vehicle_are_not_plates(text: str) -> None:
+    assert redact(text) == text
+
+
 def test_card_number_is_tagged_when_the_checksum_passes() -> None:
     assert redact("card 4111 1111 1111 1111 was cloned") == "card [card-number] was cloned"
 
