@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dialogs.names import Lexicon, NameFinder
+from dialogs.names import RELATIONS, TITLES, Lexicon, NameFinder
 
 EMAIL = "email"
 PHONE = "phone"
@@ -378,23 +378,33 @@ _NOT_STREET_WORDS = (
     "percent pounds quid bus buses from route service"
 ).split()
 _STREET_WORD = r"(?!(?:" + "|".join(_NOT_STREET_WORDS) + r")\b)[A-Za-z][A-Za-z'-]*"
+# A house number, or a range of them: "14", "2a", "37-39", "12 - 14".
+_NUMBER = r"\d{1,4}[a-z]?(?:\s?[-\u2013]\s?\d{1,4}[a-z]?)?"
+# Street words that may follow another in a name ("Nup End Lane"), "St" not among them.
+_STREET_ALT = "|".join(w for w in _STRONG_STREETS + _WEAK_STREETS if len(w) > 3)
 
 _ADDRESS = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?"
-    r"\d{1,4}[a-z]?,?\s+"
-    r"(?P<street>(?:" + _STREET_WORD + r"\s+){1,3}?|the\s+)"
-    r"(?P<kind>" + _STREET + r")\b(?!'s)",
+    + _NUMBER
+    + r",?\s+(?P<street>(?:"
+    + _STREET_WORD
+    + r"\s+){1,3}?|the\s+)"
+    # "Nup End Lane", "Bushey Grove Road", "St Albans Road East".
+    r"(?P<kind>" + _STREET + r")(?:\s+(?:" + _STREET_ALT + r"))?\b(?!'s)"
+    r"(?:\s+(?:East|West|North|South|east|west|north|south)\b(?!\s+of\b))?",
     re.IGNORECASE,
 )
 # Addresses without a street word: "14 The Maltings", "number 9 on Ridgeway",
 # "I live at 7 Hill Crest", and house names ("Rose Cottage", "The Old Rectory").
 _CAPITAL_WORDS = r"[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2}"
 _BARE_ADDRESS = re.compile(
-    r"\b\d{1,4}[a-z]?,?\s+The\s+" + _CAPITAL_WORDS + r"\b"
+    r"\b" + _NUMBER + r",?\s+The\s+" + _CAPITAL_WORDS + r"\b"
     r"|(?P<lead>\b(?i:number|no\.?|live at|lives at|living at|address is|address:|moved to"
     r"|house at|flat at|round at|over at)\s+)"
-    r"(?i:\d{1,4}[a-z]?,?\s+(?:on\s+|in\s+)?(?:the\s+)?)" + _CAPITAL_WORDS + r"\b"
-    r"|(?P<lead2>\b(?i:number|no\.?)\s+)(?i:\d{1,4}[a-z]?\s+on\s+(?:the\s+)?"
+    r"(?i:" + _NUMBER + r",?\s+(?:on\s+|in\s+)?(?:the\s+)?)" + _CAPITAL_WORDS + r"\b"
+    r"|(?P<lead2>\b(?i:number|no\.?)\s+)(?i:\d{1,4}[a-z]?\s+on\s+"
+    r"(?!(?:the\s+)?(?:corner|left|right|end|other|same|way|phone|line|list|main|bus)\b)"
+    r"(?:the\s+)?"
     r"[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)\b"
 )
 _HOUSE_WORDS = (
@@ -424,7 +434,7 @@ _NOT_STREET_NAMES = frozenset(
     "saturday sunday and or the".split()
 )
 _NUMBERED_NAME = re.compile(
-    r"(?<![\w/£$.,:-])(?!(?:101|999|111)\b)\d{1,4}[a-z]?\s+(?P<words>" + _CAPITAL_WORDS + r")\b"
+    r"(?<![\w/£$.,:-])(?!(?:101|999|111)\b)" + _NUMBER + r"\s+(?P<words>" + _CAPITAL_WORDS + r")\b"
     r"(?!\s*%)"
 )
 _FLAT = re.compile(r"\b(?i:flat|apartment|apt|unit)\s+\d+[a-z]?\b")
@@ -473,7 +483,7 @@ _ADDRESS_PIECES = re.compile(
 )
 # Words that end a street's name, in lower case too ("14 carters way").
 _STREET_KINDS = frozenset(_STRONG_STREETS + _WEAK_STREETS + ["rd", "st", "ave", "cl", "dr"])
-_HOUSE_NUMBER = re.compile(r"(?<![\w/£$.:-])(?i:no\.?\s*|number\s+)?\d{1,4}[a-z]?\b,?")
+_HOUSE_NUMBER = re.compile(r"(?<![\w/£$.:-])(?i:no\.?\s*|number\s+)?" + _NUMBER + r"\b,?")
 _AGE_BEFORE = re.compile(r"(?i:\b(?:over|under|aged|age|about|around|nearly|almost)\s+)$")
 _WORD = re.compile(r"\s+(?:the\s+)?([A-Za-z][A-Za-z'-]*)")
 _STREET_STOP = (
@@ -483,6 +493,60 @@ _STREET_STOP = (
         "teenagers teens kids lads youths men women boys girls people officers police cars "
         "bikes vans houses homes flats shops bus buses train trains male female aged age "
         "old years yrs or to from".split()
+    )
+)
+
+
+# House names without a house word ("Oakleigh", "Little Orchard", "The Granary"), known
+# by what comes before them: "live at", "address is", "moved into" are enough; "we're
+# at" or "a break in at" need a place after the name too ("at Thistledown, Ashwell").
+_HOUSE_LEAD = re.compile(
+    r"\b(?i:(?P<strong>(?:live|lives|living|lived|reside|resides|residing|stay|stays|staying)"
+    r"\s+at|(?:the\s+)?address\s*(?:is|was|:|=)|moved\s+into)"
+    r"|(?:we(?:'re|\s+are)?|were|i'm|i\s+am|im|they(?:'re|\s+are)|she's|he's)\s+at"
+    r"|(?:break[- ]in|break-ins|burglary|burgled|broken\s+into)\s+at)\s+"
+)
+_HOUSE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
+# Words that end a house's name ("they live at Brambles I think").
+_HOUSE_STOP = frozenset(
+    "i and but or in on at of to for from by with near off so then it its my our your his her "
+    "their this that is was are were be been has have had will would can could just also "
+    "top bottom end back front edge corner side far other same moment minute weekend time "
+    "the a an".split()
+)
+# Words that show a name is no house: "live at Home Farm" is one, "we stay at Premier Inn
+# Stevenage" or "a break in at Wickes in Hitchin" is not.
+_PUBLIC_PLACES = frozenset(
+    "home work school college academy university uni hospital station centre center shop "
+    "shops store supermarket market pub inn arms hotel club hall library church surgery gym "
+    "pool leisure cinema theatre galleria tesco sainsburys sainsbury's asda aldi lidl "
+    "morrisons waitrose costa greggs mcdonalds kfc boots argos wilko wickes screwfix halfords "
+    "currys primark iceland spar londis nisa budgens".split()
+)
+_NOT_HOUSE_WORDS = _HOUSE_STOP | _PUBLIC_PLACES
+# What may stand just before ", [address]" or ", [postcode]" without being a house.
+_NOT_HOUSE_FIRST = _NOT_HOUSES | frozenset(
+    "dear sir madam re regards cheers morning afternoon evening please".split()
+)
+# "the annexe, [address]": a house named in lower case by what it is.
+_HOUSE_KINDS = frozenset(
+    "annexe annex lodge bungalow cottage barn flat maisonette studio farmhouse".split()
+)
+_BEFORE_TAG = re.compile(
+    r"(?<![\w'])(?P<house>(?:(?i:the)\s+)?[A-Z][A-Za-z'-]+(?:\s+[A-Z][A-Za-z'-]+){0,2}"
+    r"|(?i:the)\s+[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?),\s+(?=\[(?:address|postcode)\])"
+)
+# After an address: "[address], the maltings in ware", "[address] the meadows hemel".
+_THE_AFTER = re.compile(r"(?<=\[address\])(?P<gap>,?\s+)(?i:the)(?=\s)")
+_AFTER_HOUSE = re.compile(
+    r"(?:,?\s+(?:in|near|outside|on\s+the\s+edge\s+of|just\s+outside)\s+|,\s*|\s+)"
+)
+_THE_AFTER_STOP = (
+    frozenset(_NOT_STREET_WORDS)
+    | _NOT_STREET_NAMES
+    | frozenset(
+        "day night weekend morning evening afternoon other same last next first one police "
+        "officer officers front back stairs stairwell door road street".split()
     )
 )
 
@@ -595,10 +659,119 @@ class Redactor:
         """Return `text` with each personal detail replaced by a tag such as "[phone]"."""
         text = self._protect_places(text, STEPS)
         text = self._streets_before_places(text)
+        text = self._house_names(text)
         text = _ADDRESS_PIECES.sub("", text).replace("[address][address]", "[address]")
         text = self._redact_names(text)
         # A birth date given just after a person's name: "my son is Tom, 14/02/2008".
         return _DATE_AFTER_NAME.sub(_check_date_after_name, text)
+
+    def _house_names(self, text: str) -> str:
+        """House names: after "live at" and the like, and next to an address or postcode."""
+        pieces, last = [], 0
+        for lead in _HOUSE_LEAD.finditer(text):
+            if lead.start() < last:
+                continue
+            end = self._house_end(text, lead.end(), need_place=not lead.group("strong"))
+            if end:
+                pieces += [text[last : lead.end()], _tag(ADDRESS)]
+                last = end
+        text = "".join([*pieces, text[last:]])
+        text = _BEFORE_TAG.sub(self._check_before_tag, text)
+        return self._the_after_address(text)
+
+    def _house_end(self, text: str, start: int, *, need_place: bool) -> int:
+        """Where a house's name that starts at `start` ends, or 0 if none does.
+
+        One to three capitalised words ("Little Orchard", "THE STABLES"), or, after
+        "live at" and the like, "the" and up to three words in lower case followed
+        by a place ("the old forge in little hadham"). A gazetteer place is not a house.
+        """
+        position, lower = start, False
+        words: list[str] = []
+        the = re.match(r"(?i:the)\s+", text[start:])
+        if the:
+            if need_place:
+                return 0  # "we are at the Lister in Stevenage": a hospital, a shop, a pub
+            position += the.end()
+            lower = text[position : position + 1].islower()
+        for _ in range(3):
+            word = _HOUSE_WORD.match(text, position)
+            if not word or (words and not word.group().startswith(" ")):
+                break
+            value = word.group(1)
+            if value.lower() in _PUBLIC_PLACES:
+                return 0
+            if value.lower() in _HOUSE_STOP or value.lower() in _NOT_STREET_NAMES:
+                break
+            if not lower and not value[0].isupper():
+                break
+            if words and self._place_or_postcode_at(text, position):
+                break
+            words.append(value)
+            position = word.end()
+            if lower and self._place_follows(text, position):
+                return position
+        if not words or lower:
+            return 0
+        if " ".join(w.lower() for w in words) in self.lexicon.places:
+            return 0
+        if need_place and not self._place_follows(text, position):
+            return 0
+        return position
+
+    def _place_follows(self, text: str, position: int) -> bool:
+        """True when a gazetteer place or a postcode tag comes next ("in Tewin", ", Ashwell")."""
+        gap = _AFTER_HOUSE.match(text, position)
+        if not gap:
+            return False
+        after = text[gap.end() : gap.end() + 40]
+        if after.startswith(f"[{POSTCODE}]"):
+            return True
+        words = re.findall(r"[a-z][a-z'-]*", after.lower())
+        if not re.match(r"\s*[A-Za-z]", after) or not words:
+            return False
+        return any(" ".join(words[:n]) in self.lexicon.places for n in range(1, 4))
+
+    def _check_before_tag(self, match: re.Match[str]) -> str:
+        """ "Hillcrest, [address]", "the annexe, [address]": a house's name before its address."""
+        house = match.group("house")
+        words = house.lower().split()
+        named = words[1:] if words[0] == "the" and len(words) > 1 else words
+        if house[0].islower() and named[-1] not in _HOUSE_KINDS:
+            return match.group()
+        if named[0] in _NOT_HOUSE_FIRST | _NOT_STREET_NAMES | RELATIONS | TITLES:
+            return match.group()
+        lexicon = self.lexicon
+        if named[0] in lexicon.first_names and named[0] not in lexicon.name_words:
+            return match.group()  # "Sarah Hill, [address]": a name, found later
+        if re.search(r"(?i:\b(?:" + "|".join(TITLES) + r")\.?\s+)$", match.string[: match.start()]):
+            return match.group()
+        if " ".join(words) in self.lexicon.places or " ".join(named) in self.lexicon.places:
+            return match.group()
+        if any(w in _NOT_HOUSE_WORDS - {"the"} for w in named):
+            return match.group()
+        return _tag(ADDRESS) + ", "
+
+    def _the_after_address(self, text: str) -> str:
+        """ "[address], the maltings in ware": a block's name after a flat's number."""
+        pieces, last = [], 0
+        for match in _THE_AFTER.finditer(text):
+            if match.start() < last:
+                continue
+            position, end = match.end(), 0
+            for _ in range(3):
+                word = _HOUSE_WORD.match(text, position)
+                if not word or word.group(1).lower() in _THE_AFTER_STOP:
+                    break
+                position = word.end()
+                rest = text[position:]
+                if self._place_follows(text, position) or re.match(r"\s*(?:[,.;!?]|$)", rest):
+                    end = position
+                    break
+            if end:
+                pieces += [text[last : match.start()], match.group("gap"), _tag(ADDRESS)]
+                last = end
+        return "".join([*pieces, text[last:]])
 
     def _streets_before_places(self, text: str) -> str:
         """A house number and a street's name in any case, known by what comes after it.

@@ -400,6 +400,58 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
     assert redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ranges of house numbers.
+        ("the flats at 37-39 Queensway have needles", "the flats at [address] have needles"),
+        ("broken into at 12-14 The Parade", "broken into at [address]"),
+        ("taken from 2-4 Fore Street Hertford", "taken from [address] Hertford"),
+        # A street's name that holds a street word, and a street's end.
+        ("Flat 9, 17 Bushey Grove Road", "[address]"),
+        ("its 42 St Albans Road East, Hatfield", "its [address], Hatfield"),
+        # House names after "live at", "address is", "moved into".
+        (
+            "I have lived at Oakleigh, Bramfield, for years",
+            "I have lived at [address], Bramfield, for years",
+        ),
+        ("we live at the old forge in little hadham", "we live at [address] in little hadham"),
+        ("WE LIVE AT THE STABLES, ALDBURY", "WE LIVE AT [address], ALDBURY"),
+        ("address is The Granary, Wyddial", "address is [address], Wyddial"),
+        ("new people moved into Orchard View and", "new people moved into [address] and"),
+        # After "we're at" or "a break in at", only with a place after the name.
+        ("we are at Little Orchard near Much Hadham", "we are at [address] near Much Hadham"),
+        ("a break in at Thistledown, Ashwell", "a break in at [address], Ashwell"),
+        # A house's name just before its address or postcode, a block's just after.
+        ("Hillcrest, 14 Nup End Lane, Knebworth", "[address], Knebworth"),
+        ("the annexe, 6 Pondwick Road, Harpenden", "[address], Harpenden"),
+        ("details: The Willows, SG12 7QT", "details: [address], [postcode]"),
+        ("i'm in flat 9b, the maltings in ware", "i'm in [address] in ware"),
+    ],
+)
+def test_addresses_without_a_street_word_or_with_a_range_are_removed(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I live at the top of the hill in Ware", None),
+        ("we are at the Lister in Stevenage", None),
+        ("we stay at Premier Inn Stevenage", None),
+        ("I live at Hitchin and work in Ware", None),
+        ("it was outside number 72 on the corner", None),
+        ("Watford won 2-1 on Saturday", None),
+        ("[address], the other day in Hitchin", None),
+        ("Mum and Dad, 14 High St", "Mum and Dad, [address]"),
+    ],
+)
+def test_places_shops_and_people_near_an_address_are_kept(text: str, expected: str | None) -> None:
+    assert redact(text) == (expected or text)
+
+
 def test_helplines_the_bot_gives_out_are_kept() -> None:
     text = "the helpline 0808 2000 247 was very good and so was 116 123"
     assert redact(text) == text
