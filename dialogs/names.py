@@ -99,8 +99,8 @@ _RELATION = re.compile(
 )
 _TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+)$")
 _SIGN_OFF = re.compile(
-    r"(?i:\b(?:regards|thanks|thank you|cheers|many thanks|best wishes|kind regards|love"
-    r"|yours|sincerely|from|ta|best)[\s,:.!-]*)$"
+    r"(?i:\b(?:regards|thanks|thank you|thank u|cheers|many thanks|best wishes|kind regards|love"
+    r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)[\s,:.!-]*)$"
 )
 _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(_LETTER + r"(?:[" + r"'\u2019-]?" + _LETTER + r")*(?![\w\d])")
@@ -109,7 +109,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*|^\W*)$")
 _HERE = re.compile(r"^\s*(?:here|btw|speaking)\b", re.IGNORECASE)
 # Words after a capitalised word that show it is someone ("Will from the SNT", "Jack and me").
 _PERSON_AFTER = re.compile(
-    r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
+    r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|from\s+\[address\]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
     r"|on\s+the\s+(?:front|desk|phone|101|webchat|line)|the\s+(?:pcso|officer|pc|sergeant|copper)"
     r"|and\s+(?:\[name\]|(?:me|i|my)\b|(?-i:[A-Z][a-z]+)\s+(?:both|have|had|were|are))|(?:says|said|told|rang|called|came|emailed|helped"
     r"|sorted|reported|gave|knows|(?:is|was)\s+(?:a|the|my|our)\s+(?:pcso|officer|neighbour"
@@ -126,8 +126,27 @@ _STREET_FOLLOWS = re.compile(
 _END = re.compile(r"^[\s.!x]*$", re.IGNORECASE)
 # What may follow a name given in lower case after a relation ("my son tom said").
 _NAME_ENDS = re.compile(
-    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s))\b)",
+    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s)"
+    r"|got|went|came|saw|told|took|gave|left|ran|rang|hit|kept|made|found|lost|knew|thought"
+    r"|did|does|didnt|didn't|doesnt|doesn't|can|cant|can't|could|would|will|wont|won't)\b)",
     re.IGNORECASE,
+)
+# Words said to the reader after "thanks" or "cheers", some of them also names.
+_ENDEARMENTS = frozenset(
+    "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
+    "guys folks all again lots loads everyone everybody team officer sir madam".split()
+)
+# A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
+_KISSES_END = re.compile(r"^\s+x{1,4}[\s.!]*$", re.IGNORECASE)
+# Titles short enough that what follows is a surname even in lower case ("pc khan").
+_SHORT_TITLE = re.compile(
+    r"(?i:\b(?:pc|dc|ds|di|dci|dsi|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr|cllr)\.?\s+)$"
+)
+_ARTICLE_BEFORE = re.compile(r"(?i:\b(?:a|an|the|one|no|any|another|every|more|our|local|new)\s+)$")
+# A title, an initial and a surname in lower case: "pc r kaur".
+_TITLE_INITIAL = re.compile(
+    r"(?i:\b(?:pc|dc|ds|di|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr)\.?\s+)"
+    r"(?P<name>[A-Za-z]\s+(?P<surname>[A-Za-z][a-z'-]+))\b"
 )
 # Words of place before a capitalised word: a surname alone after them is a street or a shop.
 _PLACE_BEFORE = re.compile(
@@ -240,6 +259,11 @@ class NameFinder:
                 continue
             if surname[0].isupper() or self.lexicon.is_listed(surname.lower()):
                 spans.append((match.start(), match.end()))
+        for match in _TITLE_INITIAL.finditer(text):
+            surname = match.group("surname").lower()
+            listed = self.lexicon.is_listed(surname)
+            if listed and not _never(surname) and surname not in self.lexicon.places:
+                spans.append(match.span("name"))
         return spans
 
     def _cue(self, before: str) -> str:
@@ -263,18 +287,34 @@ class NameFinder:
     ) -> bool:
         """Whether a name begins at `token`."""
         word, lexicon = token.word, self.lexicon
-        if word in RELATIONS or (len(word) < 3 and not token.capitalised):
+        listed, first = lexicon.is_listed(word), self._first(word)
+        after = text[token.end :]
+        if word in RELATIONS:
             return False
-        listed, first = lexicon.is_listed(word), word in lexicon.first_names
+        if len(word) < 3 and not token.capitalised:
+            # "my boyfriend ty got stopped", "ty mo": a short first name, only with a cue.
+            return first and (
+                (cue == "relation" and bool(_NAME_ENDS.match(after)))
+                or self._signed_off_lower(text, token)
+            )
         is_word = word in lexicon.name_words
         capital = token.capitalised and not (shouting and token.upper)
-        after = text[token.end :]
         if _STREET_FOLLOWS.match(after):
             return False
+        if first and _KISSES_END.match(after) and (cue or _sentence_start(text, token)):
+            return True  # "Faith x", "love, Hope xx"
         if cue == "naming":
             return True
         if cue == "title":
-            return capital or (listed and not is_word)
+            # "pc khan": after a title typed in lower case, so may the name be.
+            title = _SHORT_TITLE.search(text[: token.start])
+            # Not "a pcso back in Kings Langley": with an article, the title is a job.
+            short = (
+                title is not None
+                and title.group().islower()
+                and not _ARTICLE_BEFORE.search(text[: title.start()])
+            )
+            return capital or (listed and (not is_word or short))
         if cue == "the":
             return False
         if cue == "talked" and (capital or first):
@@ -288,6 +328,8 @@ class NameFinder:
                 return True
             if capital and not is_word and self._signed_off(text, token):
                 return True
+            if first and self._signed_off_lower(text, token):
+                return True  # "cheers paddy" at the end of a message
         if capital and _PERSON_AFTER.match(after):
             return (listed and (first or not is_word)) or bool(_HERE.match(after))
         if first and not is_word:
@@ -308,6 +350,23 @@ class NameFinder:
         return bool(_SIGN_OFF.search(text[: token.start])) and (
             bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
+
+    def _first(self, word: str) -> bool:
+        """True for a listed first name, or one joined from two ("sophie-louise")."""
+        if word in self.lexicon.first_names:
+            return True
+        parts = word.split("-")
+        return len(parts) > 1 and all(p in self.lexicon.first_names for p in parts)
+
+    @staticmethod
+    def _signed_off_lower(text: str, token: _Token) -> bool:
+        """True for the last word of a message, just after "cheers" or "thanks".
+
+        Not for the words people sign off to rather than with ("thanks love").
+        """
+        if token.word in _ENDEARMENTS:
+            return False
+        return bool(_SIGN_OFF.search(text[: token.start])) and bool(_END.match(text[token.end :]))
 
     @staticmethod
     def _here_follows(text: str, token: _Token) -> bool:

@@ -347,6 +347,18 @@ def test_found_is_empty_without_personal_details() -> None:
         # Names from the per-locale lists, in lower case or after a title.
         ("spoke to aurelija on the phone", "spoke to [name] on the phone"),
         ("my neighbour Mrs Ozturk saw it", "my neighbour Mrs [name] saw it"),
+        # Lower-case names that are also words, after a relation or at a sign-off.
+        ("my mate ash got jumped outside", "my mate [name] got jumped outside"),
+        ("cheers paddy", "cheers [name]"),
+        ("ty mo", "ty [name]"),
+        # A first name and kisses to end a message.
+        ("Faith x", "[name] x"),
+        ("love, Hope xx", "love, [name] xx"),
+        # After a title typed in lower case, with or without an initial.
+        ("thank u pc khan ur a legend", "thank u pc [name] ur a legend"),
+        ("the officer was pc r kaur", "the officer was pc [name]"),
+        ("Bob from 10 Beechwood Road", "[name] from [address]"),
+        ("spoke to sophie-louise at the desk", "spoke to [name] at the desk"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
@@ -370,6 +382,12 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "a poppy appeal stall in Tring",
         "nae bother",
         "tak, good idea for me",
+        "thanks love",
+        "cheers bud",
+        "thanks again x",
+        "we need a pcso back in Kings Langley",
+        "The PCSO speak to me nicely",
+        "my son did it and my dad went",
     ],
 )
 def test_places_and_words_that_look_like_names_are_kept(text: str) -> None:
