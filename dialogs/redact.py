@@ -107,6 +107,18 @@ _SPELT_WEBMAIL = r"\b" + _LOCAL + _AT + _WEBMAIL + _SEP + _ENDING
 _SPELT_ANY = (
     r"\b" + _LOCAL + _AT + r"[A-Za-z0-9-]+(?:" + _SEP + r"[A-Za-z0-9-]+)*?" + _DOT + _ENDING
 )
+# A local part that looks like an address's ("j.smith", "dazza_88"), not a word like "it":
+# then " at " with any domain is an email ("j.smith at company.co.uk", "jo.bloggs at gmail").
+_EMAILISH_LOCAL = r"(?=[A-Za-z])(?=[A-Za-z0-9._%+-]*[._\d])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+_AT_DOMAIN = (
+    r"\b"
+    + _EMAILISH_LOCAL
+    + r" at (?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\."
+    + _ENDING
+    + r"|"
+    + _WEBMAIL
+    + r"\b(?!\.\w))"
+)
 _EMAIL = re.compile(
     # "mike. hollis@gmail.com": a space typed after a dot.
     r"\b[A-Za-z0-9._%+-]+(?:\.\s[A-Za-z0-9._%+-]+)?\s?@\s?"
@@ -117,7 +129,7 @@ _EMAIL = re.compile(
     r"|" + _WEBMAIL + r"\b)"
     # "karen dot white at hotmail dot com", "jo.bloggs at gmail.com"; any domain when
     # it is spelt out too: "dave.h72 at example dot co dot uk", "t.okonkwo[at]gmail[dot]com".
-    r"|" + _SPELT_WEBMAIL + r"|" + _SPELT_ANY,
+    r"|" + _SPELT_WEBMAIL + r"|" + _SPELT_ANY + r"|" + _AT_DOMAIN,
     re.IGNORECASE,
 )
 
@@ -293,6 +305,10 @@ _MONTH = (
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{4}-\d{1,2}-\d{1,2}"
+    # "12 03 1985", "120385", "12031985", "the 2nd of the 2nd 1962": after a birth cue only.
+    r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:(?:19|20)\d{2}|\d{2})(?!\d)"
+    r"|(?:the )?\d{1,2}(?:st|nd|rd|th)? of the \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4}|'?\d{2})\b"
     r"|\d{1,2}(?:st|nd|rd|th)?(?: of)? " + _MONTH + r",?(?: \d{4}| '?\d{2}\b)?"
     r"|" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?,?(?: \d{4})?)"
 )
@@ -557,13 +573,20 @@ def _check_street_after(match: re.Match[str]) -> str:
 
 # Crime and fraud references --------------------------------------------------
 
+# "log 1234 of 12/03/25", "incident 456 of the 3rd May": a log's number and its day.
+_OF_DAY = (
+    r"(?:\s+(?i:of)\s+(?i:the\s+)?\d{1,2}(?:(?i:st|nd|rd|th))?"
+    r"(?:[/.-]\d{1,2}(?:[/.-]\d{2,4})?|(?:\s+(?i:of))?\s+(?i:" + _MONTH + r")(?:\s+\d{2,4})?))?"
+)
 _CRIME_REF = re.compile(
-    # Hertfordshire's own form, 41/23817/25, and Action Fraud's NFRC numbers.
-    r"\b\d{1,3}/(?:[A-Za-z]{2,4}/)?\d{3,7}/\d{2,4}\b|\b(?i:NFRC)[\s-]?\d{6,14}\b"
-    r"|(?P<lead>\b(?i:crime|incident|case|log|occurrence|cad|reference|ref|report|fraud)"
+    # Hertfordshire's own form, 41/23817/25 (or 41-23817-25), a force's letters in
+    # front (HP/12345/25), and Action Fraud's NFRC numbers, in groups or not.
+    r"\b\d{1,3}/(?:[A-Za-z]{2,4}/)?\d{3,7}/\d{2,4}\b|\b(?i:NFRC)(?:[\s-]?\d){6,14}\b"
+    r"|\b41-\d{3,7}-\d{2}\b|\b[A-Z]{2,4}/\d{3,7}/\d{2,4}\b"
+    r"|(?P<lead>\b(?i:crime|incident|case|log|occurrence|cad|reference|ref|report|fraud|urn|crn)"
     r"(?i:\s+(?:reference|ref|number|no|num|nr))?\.?(?i:\s+(?:is|was|number|no))?"
     r"\s*[:#]?\s*)"
-    r"(?!(?:101|999|111)\b)(?:[A-Z]{1,5}[\s/-]?)?\d[\dA-Za-z/-]{2,}(?:\s\d{2,})*\b"
+    r"(?!(?:101|999|111)\b)(?:[A-Z]{1,5}[\s/-]?)?\d[\dA-Za-z/-]{2,}(?:\s\d{2,})*\b" + _OF_DAY
 )
 
 
@@ -577,7 +600,12 @@ _BANK = re.compile(
     r"(?P<lead>\b(?i:sort\s?code|sort|s/c)(?i:\s+(?:is|was))?[\s:]*)\d{2}[\s-]?\d{2}[\s-]?\d{2}\b"
     r"|(?P<lead2>\b(?i:account|acc|acct|a/c)(?i:\s+(?:number|no|num))?\.?(?i:\s+is)?[\s:#]*)"
     r"\d{6,10}\b"
-    r"|\b\d{2}-\d{2}-\d{2}(?=\W{1,5}(?:\w+\W+){0,2}(?:\d{8}\b|\[number\]))"
+    # A sort code just before an account number: "20-45-77 41029384", "20 00 00 / 55779911",
+    # "404784 / 11447788".
+    r"|\b(?:\d{2}-\d{2}-\d{2}|\d{2} \d{2} \d{2})(?=\W{1,5}(?:\w+\W+){0,2}(?:\d{8}\b|\[number\]))"
+    r"|\b\d{6}(?=\s*[/,]\s*(?:\d{8}\b|\[number\]))"
+    # A British IBAN: "GB29 NWBK 6016 1331 9268 19".
+    r"|\b(?i:GB)\d{2}\s?[A-Za-z]{4}(?:\s?\d{2}){7}\b"
 )
 
 

@@ -161,6 +161,8 @@ def test_spelt_out_email_is_tagged() -> None:
         "sam.hurst@outlook co uk",
         "mike. hollis@gmail.com",
         "kaz@hotmail",
+        "j.smith at company.co.uk",
+        "bob99 at live",
     ],
 )
 def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
@@ -174,6 +176,8 @@ def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
         "look at www.herts.police.uk for the times",
         "i was @ the co op",
         "we met at home dot dot dot",
+        "ring me at 7.30 at work",
+        "reported it at herts.police.uk",
     ],
 )
 def test_websites_and_at_signs_that_are_not_emails_are_kept(text: str) -> None:
@@ -410,6 +414,14 @@ def test_a_town_after_an_address_is_kept() -> None:
         ("I live at 14 The Maltings", "I live at [address]"),
         ("it's number 9 on ridgeway", "it's [address]"),
         ("we are at Hilltop, Kettle Green Lane, Much Hadham", "we are at [address], Much Hadham"),
+        ("log 1234 of 12/03/25 was closed", "log [crime-ref] was closed"),
+        ("incident 456 of the 3rd May", "incident [crime-ref]"),
+        ("they gave me 41-22319-25", "they gave me [crime-ref]"),
+        ("it was HP/12345/25", "it was [crime-ref]"),
+        ("NFRC 2409 3387 1120", "[crime-ref]"),
+        ("they took 404784 / 11447788", "they took [bank-details] / [number]"),
+        ("details are 20 00 00 / 55779911", "details are [bank-details] / [number]"),
+        ("IBAN GB29 NWBK 6016 1331 9268 19 please", "IBAN [bank-details] please"),
     ],
 )
 def test_references_bank_details_plates_phones_and_addresses_are_removed(
@@ -492,6 +504,19 @@ def test_helplines_the_bot_gives_out_are_kept() -> None:
 )
 def test_dates_of_birth_are_found_near_a_mention_of_birth(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my dob is the 2nd of the 2nd 1962", "dob 12 03 1985", "DOB: 120385", "d.o.b 12031985"],
+)
+def test_dates_of_birth_in_words_spaced_or_run_together_are_tagged(text: str) -> None:
+    assert redact(text).endswith("[date-of-birth]")
+
+
+@pytest.mark.parametrize("text", ["the 3rd of the 4th was when", "case 12 of them were closed"])
+def test_ordinal_dates_and_counts_without_a_cue_are_kept(text: str) -> None:
+    assert redact(text) == text
 
 
 def test_a_recent_date_after_a_birthday_is_kept() -> None:
