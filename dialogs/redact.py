@@ -103,7 +103,8 @@ _DOT = r"(?:\s*[(\[]dot[)\]]\s*| dot )"
 _SEP = r"(?:\.|" + _DOT + r")"
 _LOCAL = r"[A-Za-z0-9_%+-]+(?:" + _SEP + r"[A-Za-z0-9_%+-]+)*"
 _ENDING = _TLD + r"(?:" + _SEP + _TLD + r")?\b"
-_SPELT_WEBMAIL = r"\b" + _LOCAL + _AT + _WEBMAIL + _SEP + _ENDING
+# With a known webmail domain, " . " is a dot too ("jo at gmail . com").
+_SPELT_WEBMAIL = r"\b" + _LOCAL + _AT + _WEBMAIL + r"(?:" + _SEP + r"| \. )" + _ENDING
 _SPELT_ANY = (
     r"\b" + _LOCAL + _AT + r"[A-Za-z0-9-]+(?:" + _SEP + r"[A-Za-z0-9-]+)*?" + _DOT + _ENDING
 )
@@ -126,7 +127,15 @@ _EMAIL = re.compile(
     # "dazza_88 @ hotmail . co . uk", "sam.hurst@outlook co uk", "kaz@hotmail".
     r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\s?[.\s]\s?(?:co|ac|org|gov|nhs|sch)\b)?"
     r"\s?[.\s]\s?(?!co\b)" + _TLD + r"\b"
-    r"|" + _WEBMAIL + r"\b)"
+    # "jo @ gmail dot com": an at sign, then the dots spelt out.
+    r"|[A-Za-z0-9-]+(?:"
+    + _SEP
+    + r"[A-Za-z0-9-]+)*?"
+    + _DOT
+    + _ENDING
+    + r"|"
+    + _WEBMAIL
+    + r"(?:com|couk)?\b)"
     # "karen dot white at hotmail dot com", "jo.bloggs at gmail.com"; any domain when
     # it is spelt out too: "dave.h72 at example dot co dot uk", "t.okonkwo[at]gmail[dot]com".
     r"|" + _SPELT_WEBMAIL + r"|" + _SPELT_ANY + r"|" + _AT_DOMAIN,
@@ -315,7 +324,8 @@ _DATE = (
 # Only dates introduced as a birth date: "on 12 May I called" is left alone.
 _DATE_OF_BIRTH = re.compile(
     r"(?P<lead>\b(?:born(?: on)?|d\.?o\.?b\.?|date of birth|birth ?date|birthday)"
-    r"(?: is| was)?\s*[:=-]?\s*(?:(?:so|and|i|put|it|as|was|is|wrote|gave|typed)\s+){0,4})"
+    r"(?: is| was)?\s*[:=,-]?\s*"
+    r"(?:(?:so|and|i|put|it|its|it's|as|was|is|wrote|gave|typed|which|thats|that's|mine)\s+){0,4})"
     + _DATE
     + r"|"
     + _DATE.replace("(?:", "(?:", 1)
@@ -381,7 +391,8 @@ _STRONG_STREETS = (
 ).split()
 _WEAK_STREETS = (
     "drive dr way court ct place pl hill park rise walk row green view parade vale "
-    "wharf end croft meadow meadows fields chase approach boulevard mount"
+    "wharf end croft meadow meadows fields chase approach boulevard mount ride mead dell "
+    "ridge crest heights spinney copse glade paddock leys lea"
 ).split()
 _STREET = "(?:" + "|".join(_STRONG_STREETS + _WEAK_STREETS) + ")"
 # Words that cannot be part of a street name: they turn "3 times on the road"
@@ -393,7 +404,7 @@ _NOT_STREET_WORDS = (
     "more less other different same kids sons daughters children burglaries crimes "
     "percent pounds quid bus buses from route service"
 ).split()
-_STREET_WORD = r"(?!(?:" + "|".join(_NOT_STREET_WORDS) + r")\b)[A-Za-z][A-Za-z'-]*"
+_STREET_WORD = r"(?!(?:" + "|".join(_NOT_STREET_WORDS) + r")\b)(?:(?i:st)\.|[A-Za-z][A-Za-z'-]*)"
 # A house number, or a range of them: "14", "2a", "37-39", "12 - 14".
 _NUMBER = r"\d{1,4}[a-z]?(?:\s?[-\u2013]\s?\d{1,4}[a-z]?)?"
 # Street words that may follow another in a name ("Nup End Lane"), "St" not among them.
@@ -412,7 +423,8 @@ _ADDRESS = re.compile(
 )
 # Addresses without a street word: "14 The Maltings", "number 9 on Ridgeway",
 # "I live at 7 Hill Crest", and house names ("Rose Cottage", "The Old Rectory").
-_CAPITAL_WORDS = r"[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2}"
+# Capitalised words, "St." among them ("14 St. Peters Street").
+_CAPITAL_WORDS = r"(?:St\.\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2}"
 _BARE_ADDRESS = re.compile(
     r"\b" + _NUMBER + r",?\s+The\s+" + _CAPITAL_WORDS + r"\b"
     r"|(?P<lead>\b(?i:number|no\.?|live at|lives at|living at|address is|address:|moved to"
@@ -457,7 +469,9 @@ _FLAT = re.compile(r"\b(?i:flat|apartment|apt|unit)\s+\d+[a-z]?\b")
 # What follows an address already found: "[address], 18 queensway", "[address] hampden house".
 _ADDRESS_TAIL = re.compile(
     r"(?<=\[address\])(?:,?\s+\d{1,4}[a-z]?\s+[A-Za-z'-]+"
-    r"|,?\s+(?:[A-Za-z'-]+\s+){1,2}(?i:house|court|lodge|mansions|place|heights|tower|view))\b"
+    r"|,?\s+(?:[A-Za-z'-]+\s+){1,2}(?i:house|court|lodge|mansions|place|heights|tower|view)"
+    # "[address] Cottages" ("7 Hill End Farm Cottages"), "[address] block b".
+    r"|\s+(?:Cottages?|Farm|Barns?|Lodge|Mill|House)|,?\s+(?i:block|building)\s+[A-Za-z\d]{1,2})\b"
 )
 # "Fairview, London Road": a house name, a comma, then a named street.
 _HOUSE_AND_STREET = re.compile(
@@ -597,7 +611,8 @@ def _check_crime_ref(match: re.Match[str]) -> str:
 # Bank details -------------------------------------------------------------------
 
 _BANK = re.compile(
-    r"(?P<lead>\b(?i:sort\s?code|sort|s/c)(?i:\s+(?:is|was))?[\s:]*)\d{2}[\s-]?\d{2}[\s-]?\d{2}\b"
+    r"(?P<lead>\b(?i:sort\s?code|sort|s/c|sc)(?i:\s+(?:is|was))?[\s:]*)"
+    r"\d{2}(?:[\s-]?\d{2}[\s-]?|/\d{2}/|\.\d{2}\.)\d{2}\b"
     r"|(?P<lead2>\b(?i:account|acc|acct|a/c)(?i:\s+(?:number|no|num))?\.?(?i:\s+is)?[\s:#]*)"
     r"\d{6,10}\b"
     # A sort code just before an account number: "20-45-77 41029384", "20 00 00 / 55779911",

@@ -163,6 +163,9 @@ def test_spelt_out_email_is_tagged() -> None:
         "kaz@hotmail",
         "j.smith at company.co.uk",
         "bob99 at live",
+        "jo @ gmail dot com",
+        "jo at gmail . com",
+        "jo.bloggs@hotmailcom",
     ],
 )
 def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
@@ -178,6 +181,7 @@ def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
         "we met at home dot dot dot",
         "ring me at 7.30 at work",
         "reported it at herts.police.uk",
+        "i was at home . com",
     ],
 )
 def test_websites_and_at_signs_that_are_not_emails_are_kept(text: str) -> None:
@@ -422,6 +426,8 @@ def test_a_town_after_an_address_is_kept() -> None:
         ("they took 404784 / 11447788", "they took [bank-details] / [number]"),
         ("details are 20 00 00 / 55779911", "details are [bank-details] / [number]"),
         ("IBAN GB29 NWBK 6016 1331 9268 19 please", "IBAN [bank-details] please"),
+        ("sort code 20/45/77", "sort code [bank-details]"),
+        ("sc: 20-45-77", "sc: [bank-details]"),
     ],
 )
 def test_references_bank_details_plates_phones_and_addresses_are_removed(
@@ -457,6 +463,10 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
         ("the annexe, 6 Pondwick Road, Harpenden", "[address], Harpenden"),
         ("details: The Willows, SG12 7QT", "details: [address], [postcode]"),
         ("i'm in flat 9b, the maltings in ware", "i'm in [address] in ware"),
+        ("they live at 14 St. Peters Street in St Albans", "they live at [address] in St Albans"),
+        ("my address is flat 7 block b", "my address is [address]"),
+        ("7 Hill End Farm Cottages", "[address]"),
+        ("22 long mead, stevenage", "[address], stevenage"),
     ],
 )
 def test_addresses_without_a_street_word_or_with_a_range_are_removed(
@@ -508,7 +518,13 @@ def test_dates_of_birth_are_found_near_a_mention_of_birth(text: str, expected: s
 
 @pytest.mark.parametrize(
     "text",
-    ["my dob is the 2nd of the 2nd 1962", "dob 12 03 1985", "DOB: 120385", "d.o.b 12031985"],
+    [
+        "my dob is the 2nd of the 2nd 1962",
+        "dob 12 03 1985",
+        "DOB: 120385",
+        "d.o.b 12031985",
+        "my dob, which is 12th march",
+    ],
 )
 def test_dates_of_birth_in_words_spaced_or_run_together_are_tagged(text: str) -> None:
     assert redact(text).endswith("[date-of-birth]")
