@@ -74,6 +74,8 @@ RELATIONS = frozenset(
     nephew niece cousin uncle aunt auntie grandson granddaughter grandad grandma nan
     lodger flatmate housemate mate fiance fiancee stepson stepdaughter stepdad stepmum
     child kid baby manager teacher tenant bf gf hubby missus fella bestie lad
+    worker nurse solicitor advocate counsellor therapist classmate roommate pal coworker
+    supervisor employer
     """.split()
 )
 _POSSESSIVE = r"(?:my|our|his|her|their|the|a)"
@@ -136,6 +138,10 @@ _ENDEARMENTS = frozenset(
     "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
     "guys folks all again lots loads everyone everybody team officer sir madam".split()
 )
+# What may follow a surname that is also a word: the end, a comma, "and", "here".
+_SURNAME_ENDS = re.compile(r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+)\b)", re.IGNORECASE)
+# A message that is only a name, in lower case: "john smith", "sarah o'neill".
+_ONLY_NAME = re.compile(r"^\W*$")
 # A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
 _KISSES_END = re.compile(r"^\s+x{1,4}[\s.!]*$", re.IGNORECASE)
 # Titles short enough that what follows is a surname even in lower case ("pc khan").
@@ -303,6 +309,8 @@ class NameFinder:
             return False
         if first and _KISSES_END.match(after) and (cue or _sentence_start(text, token)):
             return True  # "Faith x", "love, Hope xx"
+        if first and not token.capitalised and self._with_surname(text, token, cue):
+            return True  # "i am john smith", "john smith" alone
         if cue == "naming":
             return True
         if cue == "title":
@@ -314,7 +322,8 @@ class NameFinder:
                 and title.group().islower()
                 and not _ARTICLE_BEFORE.search(text[: title.start()])
             )
-            return capital or (listed and (not is_word or short))
+            shouted = shouting and token.upper  # "PC SMITH", "MR JOHN SMITH"
+            return capital or (listed and (not is_word or short or shouted))
         if cue == "the":
             return False
         if cue == "talked" and (capital or first):
@@ -350,6 +359,22 @@ class NameFinder:
         return bool(_SIGN_OFF.search(text[: token.start])) and (
             bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
+
+    def _with_surname(self, text: str, token: _Token, cue: str) -> bool:
+        """A lower-case first name and a listed surname, after an introduction or alone."""
+        following = (
+            _TOKEN.match(text, token.end + 1) if text[token.end : token.end + 1] == " " else None
+        )
+        if following is None:
+            return False
+        surname = following.group().lower()
+        if _never(surname) or surname not in self.lexicon.surnames:
+            return False
+        rest = text[following.end() :]
+        if not _SURNAME_ENDS.match(rest):
+            return False
+        alone = bool(_ONLY_NAME.match(text[: token.start])) and bool(_ONLY_NAME.match(rest))
+        return cue in ("intro", "naming", "talked") or alone
 
     def _first(self, word: str) -> bool:
         """True for a listed first name, or one joined from two ("sophie-louise")."""
@@ -404,6 +429,15 @@ class NameFinder:
             if (capital and (listed or not is_word)) or (listed and not is_word):
                 last = following
                 continue
+            # "mr john smith", "i am sarah green and": a surname that is also a word, in
+            # lower case, where the name ends.
+            if (
+                token.word in self.lexicon.surnames
+                and not capital
+                and tokens[following - 1].word in self.lexicon.first_names
+                and _SURNAME_ENDS.match(text[token.end :])
+            ):
+                last = following
             break
         return last
 

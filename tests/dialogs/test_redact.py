@@ -367,6 +367,13 @@ def test_found_is_empty_without_personal_details() -> None:
         ("the officer was pc r kaur", "the officer was pc [name]"),
         ("Bob from 10 Beechwood Road", "[name] from [address]"),
         ("spoke to sophie-louise at the desk", "spoke to [name] at the desk"),
+        # A first name and a surname that are both words, in lower case or shouted.
+        ("i am john smith and i live in Ware", "i am [name] and i live in Ware"),
+        ("mr john smith", "mr [name]"),
+        ("john smith", "[name]"),
+        ("MR JOHN SMITH", "MR [name]"),
+        ("PC SMITH WAS RUDE", "PC [name] WAS RUDE"),
+        ("my support worker Blessing came with me", "my support worker [name] came with me"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
@@ -396,6 +403,8 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "we need a pcso back in Kings Langley",
         "The PCSO speak to me nicely",
         "my son did it and my dad went",
+        "THE PC WAS RUDE",
+        "Nurse here, I work shifts",
     ],
 )
 def test_places_and_words_that_look_like_names_are_kept(text: str) -> None:
