@@ -138,6 +138,8 @@ _ENDEARMENTS = frozenset(
     "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
     "guys folks all again lots loads everyone everybody team officer sir madam".split()
 )
+# A phone number or email just after a word: it is whose they are.
+_CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
 # What may follow a surname that is also a word: the end, a comma, "and", "here".
 _SURNAME_ENDS = re.compile(r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+)\b)", re.IGNORECASE)
 # A message that is only a name, in lower case: "john smith", "sarah o'neill".
@@ -311,6 +313,8 @@ class NameFinder:
             return True  # "Faith x", "love, Hope xx"
         if first and not token.capitalised and self._with_surname(text, token, cue):
             return True  # "i am john smith", "john smith" alone
+        if (first or (listed and not is_word)) and _CONTACT_AFTER.match(after):
+            return True  # "Mo - [email] - [phone]", "ring Rose on [phone]"
         if cue == "naming":
             return True
         if cue == "title":

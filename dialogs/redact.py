@@ -142,6 +142,22 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 
+# After a word for an email: "email me at jsmith at gmail", "my email is jo.smith99".
+_EMAIL_AFTER_WORD = re.compile(
+    r"(?P<lead>\b(?i:e-?mail)(?i:\s+address)?(?i:\s+(?:me|is|was|at|on)){0,2}\s*[:=-]?\s*)"
+    r"(?P<local>(?=[A-Za-z])[A-Za-z0-9._%+-]*[A-Za-z0-9])"
+    r"(?P<domain>(?i:\s+at\s+(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet"
+    r"|aol|ntlworld|protonmail))\b)?(?![\w@])"
+)
+
+
+def _check_email_after_word(match: re.Match[str]) -> str:
+    """Tag what follows "email" when it has an address's shape or its domain."""
+    if match.group("domain") or re.search(r"[._\d]", match.group("local")):
+        return match.group("lead") + _tag(EMAIL)
+    return match.group()
+
+
 # Card numbers ------------------------------------------------------------------
 
 _CARD = re.compile(r"(?<!\d)(?<!\d[ -])(?:\d[ -]?){12,18}\d(?![ -]?\d)")
@@ -316,6 +332,10 @@ _DATE = (
     r"|\d{4}-\d{1,2}-\d{1,2}"
     # "12 03 1985", "120385", "12031985", "the 2nd of the 2nd 1962": after a birth cue only.
     r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"
+    # "19790312", "03/1979", and "12/3" with no year, after a birth cue only.
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|\d{1,2}[/.-](?:19|20)\d{2}\b"
+    r"|\d{1,2}/\d{1,2}(?![/.-]?\d)"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:(?:19|20)\d{2}|\d{2})(?!\d)"
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th)? of the \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4}|'?\d{2})\b"
     r"|\d{1,2}(?:st|nd|rd|th)?(?: of)? " + _MONTH + r",?(?: \d{4}| '?\d{2}\b)?"
@@ -329,13 +349,16 @@ _DATE_OF_BIRTH = re.compile(
     + _DATE
     + r"|"
     + _DATE.replace("(?:", "(?:", 1)
-    + r"(?=,?\s+(?:is|was|being)\s+(?:my|his|her|their)\s+(?:dob|d\.o\.b|date of birth|birthday))",
+    + r"(?=,?\s+(?:is|was|being)\s+(?:my|his|her|their)\s+(?:dob|d\.o\.b|date of birth|birthday))"
+    # A year alone, where only a birth date can be meant: "dob 1979", "year of birth: 1962".
+    r"|(?P<lead2>\b(?:d\.?o\.?b\.?|date of birth|year of birth|yob)(?: is| was)?\s*[:=,-]?\s*)"
+    r"(?:19|20)\d{2}\b(?![/.-]\d)",
     re.IGNORECASE,
 )
 
 
 def _check_date_of_birth(match: re.Match[str]) -> str:
-    return (match.group("lead") or "") + _tag(DATE_OF_BIRTH)
+    return (match.group("lead") or match.group("lead2") or "") + _tag(DATE_OF_BIRTH)
 
 
 # A full date, with its year, a little after a birth date was mentioned: "they asked
@@ -521,7 +544,7 @@ _STREET_STOP = (
     | _NOT_STREET_NAMES
     | frozenset(
         "teenagers teens kids lads youths men women boys girls people officers police cars "
-        "bikes vans houses homes flats shops bus buses train trains male female aged age "
+        "bikes vans houses homes flats shops bus buses train trains male female aged age addresses "
         "old years yrs or to from".split()
     )
 )
@@ -537,6 +560,11 @@ _HOUSE_LEAD = re.compile(
     r"|(?:break[- ]in|break-ins|burglary|burgled|broken\s+into)\s+at)\s+"
 )
 _HOUSE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
+# Words after a number that make it a count, not a house's: "3 addresses", "10 years".
+_COUNTED = (_NOT_STREET_NAMES | _STREET_STOP | frozenset("addresses places".split())) - frozenset(
+    "and or on in the to from but".split()
+)
+_LEAD_NUMBER = re.compile(r"(?i:no\.?\s*|number\s+)?" + _NUMBER + r"\b")
 # Words that end a house's name ("they live at Brambles I think").
 _HOUSE_STOP = frozenset(
     "i and but or in on at of to for from by with near off so then it its my our your his her "
@@ -665,6 +693,7 @@ def _check_address(match: re.Match[str]) -> str:
 # that "call me on 07700 900123" has already lost its number.
 STEPS: tuple[Step, ...] = (
     Step(EMAIL, _EMAIL, _whole(EMAIL)),
+    Step(EMAIL, _EMAIL_AFTER_WORD, _check_email_after_word),
     Step(DATE_OF_BIRTH, _DATE_OF_BIRTH, _check_date_of_birth),
     Step(DATE_OF_BIRTH, _FULL_DATE, _check_cued_date_of_birth),
     Step(CARD_NUMBER, _CARD, _check_card),
@@ -731,6 +760,23 @@ class Redactor:
         """
         position, lower = start, False
         words: list[str] = []
+        number = _LEAD_NUMBER.match(text, start)
+        if number:
+            # "i live at 14 elmwood and": a house number and what follows, in any case.
+            if need_place:
+                return 0
+            position = number.end()
+            unit = _HOUSE_WORD.match(text, position)
+            if unit and unit.group(1).lower() in _COUNTED:
+                return 0  # "lived at 3 addresses", "live at 5 mins from the station"
+            for _ in range(3):
+                word = _HOUSE_WORD.match(text, position)
+                if not word or self._place_or_postcode_at(text, position):
+                    break
+                if word.group(1).lower() in _HOUSE_STOP | _STREET_STOP | _PUBLIC_PLACES:
+                    break
+                position = word.end()
+            return position
         the = re.match(r"(?i:the)\s+", text[start:])
         if the:
             if need_place:

@@ -173,6 +173,20 @@ def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("email me at jsmith at gmail", "email me at [email]"),
+        ("email address jo.smith please", "email address [email] please"),
+        ("email me on jsmith99", "email me on [email]"),
+        ("email me at work", None),
+        ("prefer email contact. A girl in year 4", None),
+    ],
+)
+def test_an_address_after_the_word_email_is_tagged(text: str, expected: str | None) -> None:
+    assert redact(text) == (expected or text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "i reported it at actionfraud.police.uk",
@@ -374,6 +388,9 @@ def test_found_is_empty_without_personal_details() -> None:
         ("MR JOHN SMITH", "MR [name]"),
         ("PC SMITH WAS RUDE", "PC [name] WAS RUDE"),
         ("my support worker Blessing came with me", "my support worker [name] came with me"),
+        # A name just before its owner's phone number or email.
+        ("ring Rose on 07700 900123", "ring [name] on [phone]"),
+        ("Mo - mo.farouk88@hotmail.com", "[name] - [email]"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
@@ -405,6 +422,7 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "my son did it and my dad went",
         "THE PC WAS RUDE",
         "Nurse here, I work shifts",
+        "Mobile: [phone]",
     ],
 )
 def test_places_and_words_that_look_like_names_are_kept(text: str) -> None:
@@ -476,6 +494,7 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
         ("my address is flat 7 block b", "my address is [address]"),
         ("7 Hill End Farm Cottages", "[address]"),
         ("22 long mead, stevenage", "[address], stevenage"),
+        ("i live at 14 elmwood and the kids", "i live at [address] and the kids"),
     ],
 )
 def test_addresses_without_a_street_word_or_with_a_range_are_removed(
@@ -493,6 +512,8 @@ def test_addresses_without_a_street_word_or_with_a_range_are_removed(
         ("I live at Hitchin and work in Ware", None),
         ("it was outside number 72 on the corner", None),
         ("Watford won 2-1 on Saturday", None),
+        ("I lived at 10 years in Ware", None),
+        ("we live at 5 mins from the station", None),
         ("[address], the other day in Hitchin", None),
         ("Mum and Dad, 14 High St", "Mum and Dad, [address]"),
     ],
@@ -533,13 +554,20 @@ def test_dates_of_birth_are_found_near_a_mention_of_birth(text: str, expected: s
         "DOB: 120385",
         "d.o.b 12031985",
         "my dob, which is 12th march",
+        "dob 1979",
+        "year of birth: 1962",
+        "birthdate 19790312",
+        "dob 03/1979",
     ],
 )
 def test_dates_of_birth_in_words_spaced_or_run_together_are_tagged(text: str) -> None:
     assert redact(text).endswith("[date-of-birth]")
 
 
-@pytest.mark.parametrize("text", ["the 3rd of the 4th was when", "case 12 of them were closed"])
+@pytest.mark.parametrize(
+    "text",
+    ["the 3rd of the 4th was when", "case 12 of them were closed", "my birthday 2019 was ruined"],
+)
 def test_ordinal_dates_and_counts_without_a_cue_are_kept(text: str) -> None:
     assert redact(text) == text
 
