@@ -486,6 +486,8 @@ _NOT_STREET_NAMES = frozenset(
 )
 _NUMBERED_NAME = re.compile(
     r"(?<![\w/£$.,:-])(?!(?:101|999|111)\b)" + _NUMBER + r"\s+(?P<words>" + _CAPITAL_WORDS + r")\b"
+    # "flat 12 Wynyard court": a street or house word in lower case after the name.
+    r"(?:\s+(?:" + _STREET_ALT + r"|court|house|cottages?)\b)?"
     r"(?!\s*%)"
 )
 _FLAT = re.compile(r"\b(?i:flat|apartment|apt|unit)\s+\d+[a-z]?\b")
@@ -555,7 +557,10 @@ _STREET_STOP = (
 # at" or "a break in at" need a place after the name too ("at Thistledown, Ashwell").
 _HOUSE_LEAD = re.compile(
     r"\b(?i:(?P<strong>(?:live|lives|living|lived|reside|resides|residing|stay|stays|staying)"
-    r"\s+at|(?:the\s+)?address\s*(?:is|was|:|=)|moved\s+into)"
+    r"\s+at|(?:the\s+)?address\s*(?:is|was|:|=)|moved\s+into|house\s+name\s+is"
+    # "our house, Rosedene, was broken into", "my mum's cottage is called Windrush".
+    r"|(?:our|my|his|her|their|[a-z]+'s)\s+(?:house|home|cottage|bungalow|farm)"
+    r"(?:\s+is\s+called|\s+called|\s*,))"
     r"|(?:we(?:'re|\s+are)?|were|i'm|i\s+am|im|they(?:'re|\s+are)|she's|he's)\s+at"
     r"|(?:break[- ]in|break-ins|burglary|burgled|broken\s+into)\s+at)\s+"
 )
@@ -570,7 +575,8 @@ _HOUSE_STOP = frozenset(
     "i and but or in on at of to for from by with near off so then it its my our your his her "
     "their this that is was are were be been has have had will would can could just also "
     "top bottom end back front edge corner side far other same moment minute weekend time "
-    "the a an".split()
+    "the a an i'd i'll i'm i've we we'd we're we've you he she they it's now please thanks "
+    "yes no not never there here when where what which who why how".split()
 )
 # Words that show a name is no house: "live at Home Farm" is one, "we stay at Premier Inn
 # Stevenage" or "a break in at Wickes in Hitchin" is not.
@@ -763,8 +769,6 @@ class Redactor:
         number = _LEAD_NUMBER.match(text, start)
         if number:
             # "i live at 14 elmwood and": a house number and what follows, in any case.
-            if need_place:
-                return 0
             position = number.end()
             unit = _HOUSE_WORD.match(text, position)
             if unit and unit.group(1).lower() in _COUNTED:
@@ -776,7 +780,8 @@ class Redactor:
                 if word.group(1).lower() in _HOUSE_STOP | _STREET_STOP | _PUBLIC_PLACES:
                     break
                 position = word.end()
-            return position
+            # After "we're at", only with a street's name after the number ("i'm at 64 haldens").
+            return 0 if need_place and position == number.end() else position
         the = re.match(r"(?i:the)\s+", text[start:])
         if the:
             if need_place:

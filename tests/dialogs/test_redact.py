@@ -495,6 +495,9 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
         ("7 Hill End Farm Cottages", "[address]"),
         ("22 long mead, stevenage", "[address], stevenage"),
         ("i live at 14 elmwood and the kids", "i live at [address] and the kids"),
+        ("flat 12 Wynyard court", "[address]"),
+        ("house name is Beechwood", "house name is [address]"),
+        ("our house, Rosedene, was broken into", "our house, [address], was broken into"),
     ],
 )
 def test_addresses_without_a_street_word_or_with_a_range_are_removed(
@@ -514,6 +517,7 @@ def test_addresses_without_a_street_word_or_with_a_range_are_removed(
         ("Watford won 2-1 on Saturday", None),
         ("I lived at 10 years in Ware", None),
         ("we live at 5 mins from the station", None),
+        ("a police car outside my house, I'd rather go to them", None),
         ("[address], the other day in Hitchin", None),
         ("Mum and Dad, 14 High St", "Mum and Dad, [address]"),
     ],
