@@ -64,7 +64,8 @@ TITLES = frozenset(
     """
     mr mrs ms miss mx dr pc dc ds di dci dsi sgt sergeant pcso insp inspector supt
     superintendent constable officer detective cllr councillor rev reverend father
-    sister prof professor sir dame lady lord
+    sister prof professor sir dame lady lord pastor imam rabbi
+    uncle aunt auntie aunty nan nana nanna gran granny grandma grandad grandpa
     """.split()
 )
 RELATIONS = frozenset(

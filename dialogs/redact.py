@@ -122,8 +122,10 @@ _AT_DOMAIN = (
 )
 _EMAIL = re.compile(
     # "mike. hollis@gmail.com": a space typed after a dot.
-    r"\b[A-Za-z0-9._%+-]+(?:\.\s[A-Za-z0-9._%+-]+)?\s?@\s?"
-    r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    r"\b[A-Za-z0-9._%+-]+(?:\.\s[A-Za-z0-9._%+-]+)?\s?(?:@|\[@\]|\(@\))\s?"
+    # "gary_1975@hotmail,co.uk": a comma typed for a dot.
+    r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b(?:,(?:co\.uk|com|org|net)\b)?"
+    r"|[A-Za-z0-9-]+,(?:co\.uk|com|org|net)\b"
     # "dazza_88 @ hotmail . co . uk", "sam.hurst@outlook co uk", "kaz@hotmail".
     r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\s?[.\s]\s?(?:co|ac|org|gov|nhs|sch)\b)?"
     r"\s?[.\s]\s?(?!co\b)" + _TLD + r"\b"

@@ -166,6 +166,8 @@ def test_spelt_out_email_is_tagged() -> None:
         "jo @ gmail dot com",
         "jo at gmail . com",
         "jo.bloggs@hotmailcom",
+        "gary_1975@hotmail,co.uk",
+        "tom.hardy[@]gmail.com",
     ],
 )
 def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
@@ -391,6 +393,8 @@ def test_found_is_empty_without_personal_details() -> None:
         # A name just before its owner's phone number or email.
         ("ring Rose on 07700 900123", "ring [name] on [phone]"),
         ("Mo - mo.farouk88@hotmail.com", "[name] - [email]"),
+        ("Uncle Tony came round", "Uncle [name] came round"),
+        ("Pastor Femi runs the youth club", "Pastor [name] runs the youth club"),
     ],
 )
 def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expected: str) -> None:
