@@ -329,6 +329,11 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
+# Days written as words: "the fourteenth of July 1982", "twenty-first".
+_ORDINAL = (
+    r"(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth"
+)
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{4}-\d{1,2}-\d{1,2}"
@@ -340,7 +345,11 @@ _DATE = (
     r"|\d{1,2}/\d{1,2}(?![/.-]?\d)"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:(?:19|20)\d{2}|\d{2})(?!\d)"
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th)? of the \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4}|'?\d{2})\b"
-    r"|\d{1,2}(?:st|nd|rd|th)?(?: of)? " + _MONTH + r",?(?: \d{4}| '?\d{2}\b)?"
+    r"|(?:the )?(?:\d{1,2}(?:st|nd|rd|th)?|"
+    + _ORDINAL
+    + r")(?: of)? "
+    + _MONTH
+    + r",?(?: \d{4}| '?\d{2}\b)?"
     r"|" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?,?(?: \d{4})?)"
 )
 # Only dates introduced as a birth date: "on 12 May I called" is left alone.

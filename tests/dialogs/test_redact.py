@@ -566,6 +566,8 @@ def test_dates_of_birth_are_found_near_a_mention_of_birth(text: str, expected: s
         "year of birth: 1962",
         "birthdate 19790312",
         "dob 03/1979",
+        "my date of birth is the fourteenth of July 1982",
+        "my birthday is the 1st of january",
     ],
 )
 def test_dates_of_birth_in_words_spaced_or_run_together_are_tagged(text: str) -> None:
@@ -574,7 +576,12 @@ def test_dates_of_birth_in_words_spaced_or_run_together_are_tagged(text: str) ->
 
 @pytest.mark.parametrize(
     "text",
-    ["the 3rd of the 4th was when", "case 12 of them were closed", "my birthday 2019 was ruined"],
+    [
+        "the 3rd of the 4th was when",
+        "case 12 of them were closed",
+        "my birthday 2019 was ruined",
+        "on the fourteenth of July I rang 101",
+    ],
 )
 def test_ordinal_dates_and_counts_without_a_cue_are_kept(text: str) -> None:
     assert redact(text) == text
