@@ -573,8 +573,11 @@ _HOUSE_LEAD = re.compile(
     r"|(?:our|my|his|her|their|[a-z]+'s)\s+(?:house|home|cottage|bungalow|farm)"
     r"(?:\s+is\s+called|\s+called|\s*,))"
     r"|(?:we(?:'re|\s+are)?|were|i'm|i\s+am|im|they(?:'re|\s+are)|she's|he's)\s+at"
-    r"|(?:break[- ]in|break-ins|burglary|burgled|broken\s+into)\s+at)\s+"
+    r"|(?:break[- ]in|break-ins|burglary|burgled|broken\s+into)\s+at"
+    r"|(?P<at>at))\s+"
 )
+# A message that opens with a house's name and its village: "Little Orchard, Sarratt".
+_OPENING = re.compile(r"^\W*")
 _HOUSE_WORD = re.compile(r"\s*([A-Za-z][A-Za-z'-]*)")
 # Words after a number that make it a count, not a house's: "3 addresses", "10 years".
 _COUNTED = (_NOT_STREET_NAMES | _STREET_STOP | frozenset("addresses places".split())) - frozenset(
@@ -760,15 +763,42 @@ class Redactor:
         for lead in _HOUSE_LEAD.finditer(text):
             if lead.start() < last:
                 continue
-            end = self._house_end(text, lead.end(), need_place=not lead.group("strong"))
+            end = self._house_end(
+                text, lead.end(), need_place=not lead.group("strong"), comma=bool(lead.group("at"))
+            )
             if end:
                 pieces += [text[last : lead.end()], _tag(ADDRESS)]
                 last = end
         text = "".join([*pieces, text[last:]])
+        opening = _OPENING.match(text)
+        if opening:
+            end = self._house_end(text, opening.end(), need_place=True, comma=True)
+            if end and not self._names_at(text, opening.end()):
+                text = text[: opening.end()] + _tag(ADDRESS) + text[end:]
         text = _BEFORE_TAG.sub(self._check_before_tag, text)
         return self._the_after_address(text)
 
-    def _house_end(self, text: str, start: int, *, need_place: bool) -> int:
+    def _place_starts(self, text: str, start: int) -> bool:
+        """True when a gazetteer place begins at `start` ("the" before it allowed)."""
+        words = re.findall(r"[a-z][a-z'-]*", text[start : start + 60].lower())
+        if words[:1] == ["the"]:
+            words = words[1:]
+        places = self.lexicon.places
+        return any(" ".join(words[:n]) in places for n in range(1, self.lexicon.longest_place + 1))
+
+    def _names_at(self, text: str, start: int) -> bool:
+        """True when the words at `start` open with a listed first name ("Patience Mbeki")."""
+        word = _HOUSE_WORD.match(text, start)
+        return (
+            bool(word)
+            and word is not None
+            and (
+                word.group(1).lower() in self.lexicon.first_names
+                or word.group(1).lower() in _NOT_HOUSE_FIRST
+            )
+        )
+
+    def _house_end(self, text: str, start: int, *, need_place: bool, comma: bool = False) -> int:
         """Where a house's name that starts at `start` ends, or 0 if none does.
 
         One to three capitalised words ("Little Orchard", "THE STABLES"), or, after
@@ -777,7 +807,11 @@ class Redactor:
         """
         position, lower = start, False
         words: list[str] = []
+        if self._place_starts(text, start):
+            return 0  # "Kings Langley", "North Herts"
         number = _LEAD_NUMBER.match(text, start)
+        if number and comma and start == 0:
+            return 0  # "101 takes too long" opens a message
         if number:
             # "i live at 14 elmwood and": a house number and what follows, in any case.
             position = number.end()
@@ -791,8 +825,13 @@ class Redactor:
                 if word.group(1).lower() in _HOUSE_STOP | _STREET_STOP | _PUBLIC_PLACES:
                     break
                 position = word.end()
-            # After "we're at", only with a street's name after the number ("i'm at 64 haldens").
-            return 0 if need_place and position == number.end() else position
+            # After "we're at", only with a street's name after the number ("i'm at 64 haldens");
+            # after a bare "at", only with a place after that too ("at 64 haldens, Welwyn").
+            if need_place and position == number.end():
+                return 0
+            if comma and not self._place_follows(text, position):
+                return 0
+            return position
         the = re.match(r"(?i:the)\s+", text[start:])
         if the:
             if need_place:
@@ -818,15 +857,22 @@ class Redactor:
                 return position
         if not words or lower:
             return 0
+        if words[-1].lower() in _STRONG_STREETS:
+            return 0  # "I live on Green Lane": a street alone, not a house
         if " ".join(w.lower() for w in words) in self.lexicon.places:
             return 0
-        if need_place and not self._place_follows(text, position):
+        if need_place and not self._place_follows(text, position, comma=comma):
             return 0
         return position
 
-    def _place_follows(self, text: str, position: int) -> bool:
-        """True when a gazetteer place or a postcode tag comes next ("in Tewin", ", Ashwell")."""
+    def _place_follows(self, text: str, position: int, *, comma: bool = False) -> bool:
+        """True when a gazetteer place or a postcode tag comes next ("in Tewin", ", Ashwell").
+
+        With `comma`, only ", Ashwell" will do.
+        """
         gap = _AFTER_HOUSE.match(text, position)
+        if comma and gap and "," not in gap.group():
+            return False
         if not gap:
             return False
         after = text[gap.end() : gap.end() + 40]

@@ -489,6 +489,11 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
         # After "we're at" or "a break in at", only with a place after the name.
         ("we are at Little Orchard near Much Hadham", "we are at [address] near Much Hadham"),
         ("a break in at Thistledown, Ashwell", "a break in at [address], Ashwell"),
+        (
+            "saw men in the garden at Oakleigh, Chipperfield",
+            "saw men in the garden at [address], Chipperfield",
+        ),
+        ("Little Orchard, Sarratt", "[address], Sarratt"),
         # A house's name just before its address or postcode, a block's just after.
         ("Hillcrest, 14 Nup End Lane, Knebworth", "[address], Knebworth"),
         ("the annexe, 6 Pondwick Road, Harpenden", "[address], Harpenden"),
@@ -522,6 +527,12 @@ def test_addresses_without_a_street_word_or_with_a_range_are_removed(
         ("I lived at 10 years in Ware", None),
         ("we live at 5 mins from the station", None),
         ("a police car outside my house, I'd rather go to them", None),
+        ("at Tesco, Hitchin", None),
+        ("Hitchin Road, Stotfold", None),
+        ("Kings Langley", None),
+        ("Based in Berkhamsted. A man at the church", None),
+        ("the man at number 7 keeps shouting", None),
+        ("101 takes too long to answer", None),
         ("[address], the other day in Hitchin", None),
         ("Mum and Dad, 14 High St", "Mum and Dad, [address]"),
     ],
