@@ -139,6 +139,8 @@ _ENDEARMENTS = frozenset(
     "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
     "guys folks all again lots loads everyone everybody team officer sir madam".split()
 )
+# Between two names in a list: "tom and jack", "Tia, Jack".
+_LISTED_WITH = re.compile(r"\s*(?:,|&|\+|and|,\s*and)\s*", re.IGNORECASE)
 # A phone number or email just after a word: it is whose they are.
 _CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
 # What may follow a surname that is also a word: the end, a comma, "and", "here".
@@ -250,6 +252,9 @@ class NameFinder:
                 continue
             before = text[: token.start]
             cue = self._cue(before)
+            listed_with = spans and _LISTED_WITH.fullmatch(text, spans[-1][1], token.start)
+            if listed_with and token.word not in MODALS:
+                cue = "talked"  # "tom and jack", "Sarah, Mark and me": a list of names
             previous = tokens[index - 1] if index else None
             if self._starts_name(text, token, cue, shouting, previous):
                 last = self._extend(text, tokens, index, protected, shouting)

@@ -394,6 +394,9 @@ def test_found_is_empty_without_personal_details() -> None:
         ("ring Rose on 07700 900123", "ring [name] on [phone]"),
         ("Mo - mo.farouk88@hotmail.com", "[name] - [email]"),
         ("Uncle Tony came round", "Uncle [name] came round"),
+        # Names in a list after one already found.
+        ("my sons tom and jack were there", "my sons [name] and [name] were there"),
+        ("PC Smith and may I say", "PC [name] and may I say"),
         ("Pastor Femi runs the youth club", "Pastor [name] runs the youth club"),
     ],
 )
