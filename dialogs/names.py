@@ -52,6 +52,7 @@ NEVER_NAMES = frozenset(
     scotland wales ireland europe america africa asia india pakistan bangladesh poland
     romania nigeria ghana somalia turkey china
     christmas easter ramadan eid diwali hanukkah halloween bonfire boxing
+    kia porsche dacia
     thames valley met metropolitan essex kent sussex surrey midlands yorkshire lancashire
     cambridgeshire bedfordshire buckinghamshire northamptonshire norfolk suffolk
     """.split()

@@ -320,7 +320,15 @@ _PARTIAL_PLATE = re.compile(
     r"(?i:\s+(?:was|is|started|starts|starting|began|begins|beginning|ended|ends|ending))?"
     r"(?i:\s+(?:with|in))?:?\s+)"
     r"(?i:[A-Z]{1,3}\d{1,4}|\d{1,4}[A-Z]{1,3}|[A-Z]{2}\d{2})\b(?!\s*(?:mph|am|pm)\b)"
+    # Letters alone, in capitals, for how a plate starts or ends: "reg ending in XTR".
+    r"|(?P<lead2>\b(?i:reg|registration|plate|number\s?plate)(?i:\s+(?:number|no))?"
+    r"(?i:\s+(?:was|is))?(?i:\s+(?:started|starts|starting|began|begins|beginning|ended|ends"
+    r"|ending))(?i:\s+(?:with|in))?:?\s+)[A-Z]{2,3}\b"
 )
+
+
+def _check_partial_plate(match: re.Match[str]) -> str:
+    return (match.group("lead") or match.group("lead2") or "") + _tag(VEHICLE_REG)
 
 
 # Dates of birth --------------------------------------------------------------
@@ -726,7 +734,7 @@ STEPS: tuple[Step, ...] = (
     Step(POSTCODE, _POSTCODE, _whole(POSTCODE)),
     Step(VEHICLE_REG, _VEHICLE_REG, _check_plate),
     Step(VEHICLE_REG, _CUED_PLATE, _check_cued_plate),
-    Step(VEHICLE_REG, _PARTIAL_PLATE, _after_prefix(VEHICLE_REG)),
+    Step(VEHICLE_REG, _PARTIAL_PLATE, _check_partial_plate),
     Step(BANK_DETAILS, _BANK, _check_bank),
     Step(NUMBER, _LONG_NUMBER, _check_long_number),
     Step(ADDRESS, _ADDRESS, _check_address),

@@ -259,6 +259,11 @@ def test_road_names_are_not_vehicle_registrations() -> None:
         ("an old jag, ABC 123D", "an old jag, [vehicle-reg]"),
         ("white BMW, registration Bf 19 Gxa", "white BMW, registration [vehicle-reg]"),
         ("the reg started with AY68", "the reg started with [vehicle-reg]"),
+        ("reg ending in XTR", "reg ending in [vehicle-reg]"),
+        (
+            "the registration was FE07 BOA on a grey kia",
+            "the registration was [vehicle-reg] on a grey kia",
+        ),
     ],
 )
 def test_plates_with_odd_spacing_case_or_older_styles_are_tagged_near_a_vehicle(
