@@ -146,11 +146,29 @@ _EMAIL = re.compile(
 
 # After a word for an email: "email me at jsmith at gmail", "my email is jo.smith99".
 _EMAIL_AFTER_WORD = re.compile(
-    r"(?P<lead>\b(?i:e-?mail)(?i:\s+address)?(?i:\s+(?:me|is|was|at|on)){0,2}\s*[:=-]?\s*)"
+    r"(?P<lead>\b(?i:e-?mail|contact|reach|write\s+to|message)(?i:\s+address)?"
+    r"(?i:\s+(?:me|is|was|at|on)){0,2}\s*[:=-]?\s*)"
     r"(?P<local>(?=[A-Za-z])[A-Za-z0-9._%+-]*[A-Za-z0-9])"
     r"(?P<domain>(?i:\s+at\s+(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet"
     r"|aol|ntlworld|protonmail))\b)?(?![\w@])"
 )
+
+
+# "jsmith at gmail" with no word for an email before it: only the big webmail names,
+# and not after a word that is plainly not an address's ("i was at hotmail for years").
+_BARE_AT_WEBMAIL = re.compile(
+    r"\b(?P<local>[A-Za-z][A-Za-z0-9_%+-]{2,})\s+at\s+"
+    r"(?i:gmail|googlemail|hotmail|yahoo|icloud|btinternet|aol|ntlworld|protonmail)\b"
+)
+_NOT_LOCAL = frozenset(
+    "was were been work works worked working job jobs be is are am him her them me you us it "
+    "this that there here and but then started starts signed logged log sign account "
+    "accounts address inbox spam".split()
+)
+
+
+def _check_bare_at_webmail(match: re.Match[str]) -> str:
+    return match.group() if match.group("local").lower() in _NOT_LOCAL else _tag(EMAIL)
 
 
 def _check_email_after_word(match: re.Match[str]) -> str:
@@ -722,6 +740,7 @@ def _check_address(match: re.Match[str]) -> str:
 STEPS: tuple[Step, ...] = (
     Step(EMAIL, _EMAIL, _whole(EMAIL)),
     Step(EMAIL, _EMAIL_AFTER_WORD, _check_email_after_word),
+    Step(EMAIL, _BARE_AT_WEBMAIL, _check_bare_at_webmail),
     Step(DATE_OF_BIRTH, _DATE_OF_BIRTH, _check_date_of_birth),
     Step(DATE_OF_BIRTH, _FULL_DATE, _check_cued_date_of_birth),
     Step(CARD_NUMBER, _CARD, _check_card),

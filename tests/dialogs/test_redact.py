@@ -181,6 +181,12 @@ def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
         ("email address jo.smith please", "email address [email] please"),
         ("email me on jsmith99", "email me on [email]"),
         ("email me at work", None),
+        ("contact: jsmith at gmail", "contact: [email]"),
+        ("reach me on k.reid99", "reach me on [email]"),
+        ("jsmith at gmail please", "[email] please"),
+        ("my son works at yahoo", None),
+        ("i was at hotmail for years", None),
+        ("contact me at home", None),
         ("prefer email contact. A girl in year 4", None),
     ],
 )
