@@ -142,6 +142,17 @@ _ENDEARMENTS = frozenset(
 )
 # Between two names in a list: "tom and jack", "Tia, Jack".
 _LISTED_WITH = re.compile(r"\s*(?:,|&|\+|and|,\s*and)\s*", re.IGNORECASE)
+# "the Nguyen family", not "the Royal family".
+_FAMILY_AFTER = re.compile(r"^\s+family\b", re.IGNORECASE)
+_NOT_FAMILY_NAMES = frozenset(
+    "royal whole extended host foster adoptive same other entire traveller travelling local "
+    "new next young big".split()
+)
+# Capitalised words after a first name that make a place or a thing, not a surname.
+_NOT_SURNAMES = frozenset(
+    "church school hall house farm court street road lane close centre center park club "
+    "cottage lodge hill green way avenue".split()
+)
 # A phone number or email just after a word: it is whose they are.
 _CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
 # What may follow a surname that is also a word: the end, a comma, "and", "here".
@@ -336,7 +347,9 @@ class NameFinder:
             shouted = shouting and token.upper  # "PC SMITH", "MR JOHN SMITH"
             return capital or (listed and (not is_word or short or shouted))
         if cue == "the":
-            return False
+            # "from the Nguyen family": a surname before "family".
+            family = bool(_FAMILY_AFTER.match(after)) and word not in _NOT_FAMILY_NAMES
+            return capital and listed and family
         if cue == "talked" and (capital or first):
             return True
         if cue == "relation" and (capital or (first and word not in MODALS) or not is_word):
@@ -361,7 +374,8 @@ class NameFinder:
         if not capital or not listed:
             return False
         if _sentence_start(text, token):
-            return not is_word
+            # "Patience Mbeki, Waltham Cross": a first name that is a word, and a surname.
+            return not is_word or (first and self._full_name_follows(text, token, shouting))
         return first or not is_word
 
     def _signed_off(self, text: str, token: _Token) -> bool:
@@ -370,6 +384,20 @@ class NameFinder:
         return bool(_SIGN_OFF.search(text[: token.start])) and (
             bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
+
+    def _full_name_follows(self, text: str, token: _Token, shouting: bool) -> bool:
+        """True when a capitalised surname follows, then a comma, a dash or the end."""
+        following = (
+            _TOKEN.match(text, token.end + 1) if text[token.end : token.end + 1] == " " else None
+        )
+        if following is None or shouting or not following.group()[0].isupper():
+            return False
+        word = following.group().lower()
+        if _never(word) or word in self.lexicon.places or word in _NOT_SURNAMES:
+            return False
+        if word in self.lexicon.name_words and word not in self.lexicon.surnames:
+            return False
+        return bool(re.match(r"\s*(?:[,(\u2013-]|$)", text[following.end() :]))
 
     def _with_surname(self, text: str, token: _Token, cue: str) -> bool:
         """A lower-case first name and a listed surname, after an introduction or alone."""

@@ -408,6 +408,8 @@ def test_found_is_empty_without_personal_details() -> None:
         # Names in a list after one already found.
         ("my sons tom and jack were there", "my sons [name] and [name] were there"),
         ("PC Smith and may I say", "PC [name] and may I say"),
+        ("from the Nguyen family, Stevenage", "from the [name] family, Stevenage"),
+        ("Patience Mbeki, Waltham Cross", "[name], Waltham Cross"),
         ("Pastor Femi runs the youth club", "Pastor [name] runs the youth club"),
     ],
 )
@@ -439,6 +441,8 @@ def test_names_are_found_by_the_lists_and_the_words_around_them(text: str, expec
         "The PCSO speak to me nicely",
         "my son did it and my dad went",
         "THE PC WAS RUDE",
+        "the Royal family",
+        "Grace Church, Hitchin",
         "Nurse here, I work shifts",
         "Mobile: [phone]",
     ],
