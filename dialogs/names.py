@@ -156,7 +156,11 @@ _NOT_SURNAMES = frozenset(
 # A phone number or email just after a word: it is whose they are.
 _CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
 # What may follow a surname that is also a word: the end, a comma, "and", "here".
-_SURNAME_ENDS = re.compile(r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+)\b)", re.IGNORECASE)
+_SURNAME_ENDS = re.compile(
+    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+|from|at|who|is|was|has|had|said|says|rang"
+    r"|called|came|told|on|in)\b)",
+    re.IGNORECASE,
+)
 # A message that is only a name, in lower case: "john smith", "sarah o'neill".
 _ONLY_NAME = re.compile(r"^\W*$")
 # A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
@@ -472,6 +476,7 @@ class NameFinder:
             # lower case, where the name ends.
             if (
                 token.word in self.lexicon.surnames
+                and token.word not in MODALS
                 and not capital
                 and tokens[following - 1].word in self.lexicon.first_names
                 and _SURNAME_ENDS.match(text[token.end :])

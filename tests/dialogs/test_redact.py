@@ -399,6 +399,7 @@ def test_found_is_empty_without_personal_details() -> None:
         ("mr john smith", "mr [name]"),
         ("john smith", "[name]"),
         ("MR JOHN SMITH", "MR [name]"),
+        ("Sarah smith from Ware rang", "[name] from Ware rang"),
         ("PC SMITH WAS RUDE", "PC [name] WAS RUDE"),
         ("my support worker Blessing came with me", "my support worker [name] came with me"),
         # A name just before its owner's phone number or email.
