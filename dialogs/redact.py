@@ -472,6 +472,8 @@ _STREET_ALT = "|".join(w for w in _STRONG_STREETS + _WEAK_STREETS if len(w) > 3)
 
 _ADDRESS = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?"
+    # "2/14 high street": a flat's number, a slash, the house's.
+    r"(?:(?<![\d/])\d{1,3}/|(?<![\d/.-]))"
     + _NUMBER
     + r",?\s+(?P<street>(?:"
     + _STREET_WORD
@@ -572,6 +574,7 @@ _ADDRESS_PIECES = re.compile(
     r"(?i:\b(?:flat|apartment|apt|unit|block|no\.?|number)(?:\s+(?:[a-z]|\d{1,4}[a-z]?)\b)?"
     r",?\s*)(?=\[address\])"
     r"|(?<=\[address\]),?\s*(?:\d{1,4}[a-z]?(?:-\d{1,4})?,?\s*)?\[address\]"
+    r"|(?<=\[address\])/(?=\[address\])"
 )
 # Words that end a street's name, in lower case too ("14 carters way").
 _STREET_KINDS = frozenset(_STRONG_STREETS + _WEAK_STREETS + ["rd", "st", "ave", "cl", "dr"])
@@ -722,6 +725,8 @@ _GROUPED_PHONE = re.compile(r"(?<![\w+\[])(?:\+44\s?|0)(?:[\s.-]?\d){9,10}(?![\w
 def _check_address(match: re.Match[str]) -> str:
     """Tag street addresses; weak street words need capitals ("31 Park Drive")."""
     kind = match.group("kind").lower()
+    if "/" in match.group() and match.group("street").lower().strip() == "the":
+        return match.group()  # "on 12/03 the road was shut": a date
     if kind in _STRONG_STREETS:
         return _tag(ADDRESS)
     words = [*match.group("street").split(), match.group("kind")]
