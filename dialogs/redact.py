@@ -529,6 +529,12 @@ _NUMBERED_NAME = re.compile(
     r"(?:\s+(?:" + _STREET_ALT + r"|court|house|cottages?)\b)?"
     r"(?!\s*%)"
 )
+# Words before a house number that make "is 88 Longmeadow," an address though Longmeadow
+# is also an estate's name (with a comma or the end after it); "the 301 Stevenage bus"
+# and "went to 3 Hatfield shops" are not.
+_HOUSE_AT_PLACE = re.compile(
+    r"(?i:\b(?:live\s+at|lives\s+at|living\s+at|is|at|outside|opposite)\s+)$"
+)
 _FLAT = re.compile(r"\b(?i:flat|apartment|apt|unit)\s+\d+[a-z]?\b")
 # What follows an address already found: "[address], 18 queensway", "[address] hampden house".
 _ADDRESS_TAIL = re.compile(
@@ -1024,6 +1030,12 @@ class Redactor:
     def _unless_place(self, match: re.Match[str], step: Step) -> str:
         words = " ".join(re.findall(r"[a-z][a-z'-]*", match.group().lower()))
         if step.kind == ADDRESS and words in self.lexicon.places:
+            # "is 88 Longmeadow,": a house number on a street named like its estate.
+            house = step.pattern is _NUMBERED_NAME and bool(
+                _HOUSE_AT_PLACE.search(match.string[: match.start()])
+            )
+            if house and re.match(r"\s*(?:[,.;!?]|$)", match.string[match.end() :]):
+                return step.check(match)
             return match.group()
         return step.check(match)
 
