@@ -66,7 +66,7 @@ TITLES = frozenset(
     mr mrs ms miss mx dr pc dc ds di dci dsi sgt sergeant pcso insp inspector supt
     superintendent constable officer detective cllr councillor rev reverend father
     sister prof professor sir dame lady lord pastor imam rabbi
-    uncle aunt auntie aunty nan nana nanna gran granny grandma grandad grandpa
+    uncle aunt auntie aunty nan nana nanna nanny gran granny grandma grandad grandpa grampy
     """.split()
 )
 RELATIONS = frozenset(
@@ -80,7 +80,8 @@ RELATIONS = frozenset(
     supervisor employer
     """.split()
 )
-_POSSESSIVE = r"(?:my|our|his|her|their|the|a)"
+# "me mate josh", "ma nan", "ur officer": possessives as people type them too.
+_POSSESSIVE = r"(?:my|our|his|her|their|the|a|me|ma|ur|yer)"
 # Lead-ins after which the next words are a name when they can be one.
 _INTRO = re.compile(
     r"(?i:\b(?:dealt with by|dealing with|called|this is|it(?:'|\u2019)?s"
@@ -94,7 +95,10 @@ _NAMING = re.compile(r"(?i:\b(?:my name(?: is|'s|s)|name(?: is|'s| was|\s*:))[\s
 _TALKED_TO = re.compile(
     r"(?i:\b(?:ask for|asked for|speak to|spoke to|spoken to|speaking to|talk to|talked to"
     r"|talking to|chat to|chatted to|deal with|dealt with|contact|contacted|call me|known as"
-    r"|i(?:'|\u2019)?m called|named)[\s,:]*"
+    r"|i(?:'|\u2019)?m called|named"
+    # "a woman called sue", "some bloke named will".
+    r"|(?:man|woman|lady|guy|bloke|girl|boy|lad|fella|chap|officer|someone|somebody|person)"
+    r"\s+called)[\s,:]*"
     r"(?:a\s+)?)$"
 )
 _RELATION = re.compile(
@@ -104,7 +108,9 @@ _RELATION = re.compile(
 _TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+)$")
 _SIGN_OFF = re.compile(
     r"(?i:\b(?:regards|thanks|thank you|thank u|cheers|many thanks|best wishes|kind regards|love"
-    r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)[\s,:.!-]*)$"
+    r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)"
+    # "cheers mate, dean", "thanks again, Pat".
+    r"(?:\s+(?:mate|again|all|so\s+much|very\s+much|a\s+lot|guys|everyone))?[\s,:.!-]*)$"
 )
 _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(_LETTER + r"(?:[" + r"'\u2019-]?" + _LETTER + r")*(?![\w\d])")
@@ -331,6 +337,8 @@ class NameFinder:
         capital = token.capitalised and not (shouting and token.upper)
         if _STREET_FOLLOWS.match(after):
             return False
+        if first and self._signed_off_lower(text, token):
+            return True  # "cheers paddy", "cheers mate, dean" at the end of a message
         if first and _KISSES_END.match(after) and (cue or _sentence_start(text, token)):
             return True  # "Faith x", "love, Hope xx"
         if first and not token.capitalised and self._with_surname(text, token, cue):
@@ -365,8 +373,7 @@ class NameFinder:
                 return True
             if capital and not is_word and self._signed_off(text, token):
                 return True
-            if first and self._signed_off_lower(text, token):
-                return True  # "cheers paddy" at the end of a message
+
         if capital and _PERSON_AFTER.match(after):
             return (listed and (first or not is_word)) or bool(_HERE.match(after))
         if first and not is_word:
