@@ -157,7 +157,7 @@ _EMAIL_AFTER_WORD = re.compile(
 # "jsmith at gmail" with no word for an email before it: only the big webmail names,
 # and not after a word that is plainly not an address's ("i was at hotmail for years").
 _BARE_AT_WEBMAIL = re.compile(
-    r"\b(?P<local>[A-Za-z][A-Za-z0-9_%+-]{2,})\s+at\s+"
+    r"\b(?P<local>(?=[A-Za-z])" + _LOCAL + r")(?i:" + _AT + r")"
     r"(?i:gmail|googlemail|hotmail|yahoo|icloud|btinternet|aol|ntlworld|protonmail)\b"
 )
 _NOT_LOCAL = frozenset(
@@ -168,7 +168,8 @@ _NOT_LOCAL = frozenset(
 
 
 def _check_bare_at_webmail(match: re.Match[str]) -> str:
-    return match.group() if match.group("local").lower() in _NOT_LOCAL else _tag(EMAIL)
+    local = match.group("local").lower()
+    return match.group() if local in _NOT_LOCAL or len(local) < 3 else _tag(EMAIL)
 
 
 def _check_email_after_word(match: re.Match[str]) -> str:

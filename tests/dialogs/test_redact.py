@@ -184,6 +184,8 @@ def test_emails_spelt_out_spaced_or_cut_short_are_tagged(email: str) -> None:
         ("contact: jsmith at gmail", "contact: [email]"),
         ("reach me on k.reid99", "reach me on [email]"),
         ("jsmith at gmail please", "[email] please"),
+        ("email me at john dot smith at gmail", "email me at [email]"),
+        ("kbrown (at) gmail", "[email]"),
         ("my son works at yahoo", None),
         ("i was at hotmail for years", None),
         ("contact me at home", None),
