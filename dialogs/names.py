@@ -105,7 +105,8 @@ _RELATION = re.compile(
     r"(?i:\b" + _POSSESSIVE + r"\s+(?:\w+\s+)?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
     r"[\s,:-]*)$"
 )
-_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+)$")
+# A title, with an officer's collar number after it or not: "PC 1234 Smith".
+_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+(?:\d{2,5}\s+)?)$")
 _SIGN_OFF = re.compile(
     r"(?i:\b(?:regards|thanks|thank you|thank u|cheers|many thanks|best wishes|kind regards|love"
     r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)"

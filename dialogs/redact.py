@@ -552,9 +552,15 @@ _HOUSE_AND_STREET = re.compile(
 )
 
 
+# A police title before a number: "PC 1234 Smith" is an officer's collar number and name.
+_COLLAR_BEFORE = re.compile(r"(?i:\b(?:pc|pcso|dc|ds|sgt|sergeant|insp|constable)\.?\s+)$")
+
+
 def _check_numbered_name(match: re.Match[str]) -> str:
     words = match.group("words").lower().split()
     if words[0] in _NOT_STREET_NAMES or words[-1] in ("line", "bus", "route", "service"):
+        return match.group()
+    if _COLLAR_BEFORE.search(match.string[: match.start()]):
         return match.group()
     return _tag(ADDRESS)
 
