@@ -116,7 +116,6 @@ _SIGN_OFF = re.compile(
 _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(_LETTER + r"(?:[" + r"'\u2019-]?" + _LETTER + r")*(?![\w\d])")
 _POSSESSIVE_S = re.compile(r"(?:'|\u2019)s$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*|^\W*)$")
 _HERE = re.compile(r"^\s*(?:here|btw|speaking)\b", re.IGNORECASE)
 # Words after a capitalised word that show it is someone ("Will from the SNT", "Jack and me").
 _PERSON_AFTER = re.compile(
@@ -273,7 +272,7 @@ class NameFinder:
             if index in protected or _in_tag(text, token) or _never(token.word):
                 index += 1
                 continue
-            before = text[: token.start]
+            before = _before(text, token.start)
             cue = self._cue(before)
             listed_with = spans and _LISTED_WITH.fullmatch(text, spans[-1][1], token.start)
             if listed_with and token.word not in MODALS:
@@ -350,12 +349,12 @@ class NameFinder:
             return True
         if cue == "title":
             # "pc khan": after a title typed in lower case, so may the name be.
-            title = _SHORT_TITLE.search(text[: token.start])
+            title = _SHORT_TITLE.search(_before(text, token.start))
             # Not "a pcso back in Kings Langley": with an article, the title is a job.
             short = (
                 title is not None
                 and title.group().islower()
-                and not _ARTICLE_BEFORE.search(text[: title.start()])
+                and not _ARTICLE_BEFORE.search(_before(text, token.start)[: title.start()])
             )
             shouted = shouting and token.upper  # "PC SMITH", "MR JOHN SMITH"
             return capital or (listed and (not is_word or short or shouted))
@@ -379,7 +378,7 @@ class NameFinder:
             return (listed and (first or not is_word)) or bool(_HERE.match(after))
         if first and not is_word:
             return True
-        if not first and _PLACE_BEFORE.search(text[: token.start]):
+        if not first and _PLACE_BEFORE.search(_before(text, token.start)):
             return False  # "down Bancroft", "outside Greggs": a street or a shop
         if _in_proper_noun(text, token, previous):
             return False
@@ -393,7 +392,7 @@ class NameFinder:
     def _signed_off(self, text: str, token: _Token) -> bool:
         """True for the last word or two of a message after "Regards," or "thanks"."""
         tail = text[token.end :]
-        return bool(_SIGN_OFF.search(text[: token.start])) and (
+        return bool(_SIGN_OFF.search(_before(text, token.start))) and (
             bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
 
@@ -442,7 +441,8 @@ class NameFinder:
         """
         if token.word in _ENDEARMENTS:
             return False
-        return bool(_SIGN_OFF.search(text[: token.start])) and bool(_END.match(text[token.end :]))
+        before = _before(text, token.start)
+        return bool(_SIGN_OFF.search(before)) and bool(_END.match(text[token.end :]))
 
     @staticmethod
     def _here_follows(text: str, token: _Token) -> bool:
@@ -534,6 +534,24 @@ def _in_tag(text: str, token: _Token) -> bool:
     return text[token.start - 1 : token.start] == "[" and text[token.end : token.end + 1] == "]"
 
 
+_REACH = 80  # characters before a word that the cues before it are looked for in
+_WORD_CHAR = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[.!?\n]\s*$")
+
+
+def _before(text: str, end: int) -> str:
+    """The text just before `end`, from a word's start at most `_REACH` characters back.
+
+    Cues are a few words long; looking only this far keeps long answers fast.
+    """
+    if end <= _REACH:
+        return text[:end]
+    start = end - _REACH
+    space = text.find(" ", start, end)
+    return text[space + 1 if space >= 0 else start : end]
+
+
 def _sentence_start(text: str, token: _Token) -> bool:
     """True when the token opens the text or a sentence."""
-    return bool(_SENTENCE_START.search(text[: token.start]))
+    before = text[: token.start]
+    return not _WORD_CHAR.search(before) or bool(_SENTENCE_END.search(_before(text, token.start)))

@@ -101,12 +101,13 @@ _TLD = r"(?:com|co|uk|org|net|ie|pl|ro|lt|lv|de|fr|info|biz|gov|ac|nhs|sch|me)"
 _AT = r"(?:\s*[(\[]at[)\]]\s*| at )"
 _DOT = r"(?:\s*[(\[]dot[)\]]\s*| dot )"
 _SEP = r"(?:\.|" + _DOT + r")"
-_LOCAL = r"[A-Za-z0-9_%+-]+(?:" + _SEP + r"[A-Za-z0-9_%+-]+)*"
+# Bounded, so that a long run of "x dot x dot" cannot make matching slow.
+_LOCAL = r"[A-Za-z0-9_%+-]{1,64}(?:" + _SEP + r"[A-Za-z0-9_%+-]{1,64}){0,5}"
 _ENDING = _TLD + r"(?:" + _SEP + _TLD + r")?\b"
 # With a known webmail domain, " . " is a dot too ("jo at gmail . com").
 _SPELT_WEBMAIL = r"\b" + _LOCAL + _AT + _WEBMAIL + r"(?:" + _SEP + r"| \. )" + _ENDING
 _SPELT_ANY = (
-    r"\b" + _LOCAL + _AT + r"[A-Za-z0-9-]+(?:" + _SEP + r"[A-Za-z0-9-]+)*?" + _DOT + _ENDING
+    r"\b" + _LOCAL + _AT + r"[A-Za-z0-9-]+(?:" + _SEP + r"[A-Za-z0-9-]+){0,4}?" + _DOT + _ENDING
 )
 # A local part that looks like an address's ("j.smith", "dazza_88"), not a word like "it":
 # then " at " with any domain is an email ("j.smith at company.co.uk", "jo.bloggs at gmail").
@@ -132,7 +133,7 @@ _EMAIL = re.compile(
     # "jo @ gmail dot com": an at sign, then the dots spelt out.
     r"|[A-Za-z0-9-]+(?:"
     + _SEP
-    + r"[A-Za-z0-9-]+)*?"
+    + r"[A-Za-z0-9-]+){0,4}?"
     + _DOT
     + _ENDING
     + r"|"

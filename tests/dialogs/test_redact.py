@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -636,3 +637,11 @@ def test_ordinal_dates_and_counts_without_a_cue_are_kept(text: str) -> None:
 def test_a_recent_date_after_a_birthday_is_kept() -> None:
     text = "my birthday party was ruined, we were burgled on 06/05/24"
     assert redact(text) == text
+
+
+def test_a_very_long_answer_is_redacted_quickly() -> None:
+    # The cues before each word are looked for a few words back, not in the whole answer.
+    text = "x dot " * 3000 + "word " * 3000
+    start = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - start < 10
