@@ -702,9 +702,9 @@ def _check_crime_ref(match: re.Match[str]) -> str:
 # Bank details -------------------------------------------------------------------
 
 _BANK = re.compile(
-    r"(?P<lead>\b(?i:sort\s?code|sort|s/c|sc)(?i:\s+(?:is|was))?[\s:]*)"
+    r"(?P<lead>\b(?i:sort[\s-]?code|sort|s/c|sc)(?i:\s+(?:is|was))?[\s:]*)"
     r"\d{2}(?:[\s-]?\d{2}[\s-]?|/\d{2}/|\.\d{2}\.)\d{2}\b"
-    r"|(?P<lead2>\b(?i:account|acc|acct|a/c)(?i:\s+(?:number|no|num))?\.?(?i:\s+is)?[\s:#]*)"
+    r"|(?P<lead2>\b(?i:account|acc|acct|a/c)(?i:\s+(?:number|no|num))?\.?(?i:\s+(?:is|was))?[\s:#]*)"
     r"\d{6,10}\b"
     # A sort code just before an account number: "20-45-77 41029384", "20 00 00 / 55779911",
     # "404784 / 11447788".

@@ -488,6 +488,8 @@ def test_a_town_after_an_address_is_kept() -> None:
         ("IBAN GB29 NWBK 6016 1331 9268 19 please", "IBAN [bank-details] please"),
         ("sort code 20/45/77", "sort code [bank-details]"),
         ("sc: 20-45-77", "sc: [bank-details]"),
+        ("sort-code 20-45-77", "sort-code [bank-details]"),
+        ("the account was 41029384", "the account was [bank-details]"),
     ],
 )
 def test_references_bank_details_plates_phones_and_addresses_are_removed(
