@@ -102,7 +102,8 @@ _TALKED_TO = re.compile(
     r"(?:a\s+)?)$"
 )
 _RELATION = re.compile(
-    r"(?i:\b" + _POSSESSIVE + r"\s+(?:\w+\s+)?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
+    # Up to three words between: "my next door neighbour", "my 15 year old son".
+    r"(?i:\b" + _POSSESSIVE + r"\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
     r"[\s,:-]*)$"
 )
 # A title, with an officer's collar number after it or not: "PC 1234 Smith".

@@ -417,6 +417,7 @@ def test_found_is_empty_without_personal_details() -> None:
         ("me mate josh got jumped", "me mate [name] got jumped"),
         ("cheers mate, dean", "cheers mate, [name]"),
         ("spoke to PC 1234 Smith", "spoke to PC 1234 [name]"),
+        ("my 15 year old son tom was robbed", "my 15 year old son [name] was robbed"),
         ("love from nanny pat x", "love from nanny [name] x"),
         ("Patience Mbeki, Waltham Cross", "[name], Waltham Cross"),
         ("Pastor Femi runs the youth club", "Pastor [name] runs the youth club"),
