@@ -60,7 +60,8 @@ bench-quick: $(STAMP)
 train-safety: $(STAMP)
 	$(PY) scripts/train_safety.py
 
-# The redactor's names lists, from the 1990 US census files and SCOWL's British word list.
+# The redactor's names lists, from the 1990 US census files, Faker's per-locale names lists
+# and SCOWL's British word list.
 names: $(STAMP)
 	@test -f /usr/share/dict/british-english || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wbritish >/dev/null; }

@@ -52,6 +52,7 @@ NEVER_NAMES = frozenset(
     scotland wales ireland europe america africa asia india pakistan bangladesh poland
     romania nigeria ghana somalia turkey china
     christmas easter ramadan eid diwali hanukkah halloween bonfire boxing
+    kia porsche dacia
     thames valley met metropolitan essex kent sussex surrey midlands yorkshire lancashire
     cambridgeshire bedfordshire buckinghamshire northamptonshire norfolk suffolk
     """.split()
@@ -64,7 +65,8 @@ TITLES = frozenset(
     """
     mr mrs ms miss mx dr pc dc ds di dci dsi sgt sergeant pcso insp inspector supt
     superintendent constable officer detective cllr councillor rev reverend father
-    sister prof professor sir dame lady lord
+    sister prof professor sir dame lady lord pastor imam rabbi
+    uncle aunt auntie aunty nan nana nanna nanny gran granny grandma grandad grandpa grampy
     """.split()
 )
 RELATIONS = frozenset(
@@ -74,9 +76,12 @@ RELATIONS = frozenset(
     nephew niece cousin uncle aunt auntie grandson granddaughter grandad grandma nan
     lodger flatmate housemate mate fiance fiancee stepson stepdaughter stepdad stepmum
     child kid baby manager teacher tenant bf gf hubby missus fella bestie lad
+    worker nurse solicitor advocate counsellor therapist classmate roommate pal coworker
+    supervisor employer
     """.split()
 )
-_POSSESSIVE = r"(?:my|our|his|her|their|the|a)"
+# "me mate josh", "ma nan", "ur officer": possessives as people type them too.
+_POSSESSIVE = r"(?:my|our|his|her|their|the|a|me|ma|ur|yer)"
 # Lead-ins after which the next words are a name when they can be one.
 _INTRO = re.compile(
     r"(?i:\b(?:dealt with by|dealing with|called|this is|it(?:'|\u2019)?s"
@@ -90,26 +95,32 @@ _NAMING = re.compile(r"(?i:\b(?:my name(?: is|'s|s)|name(?: is|'s| was|\s*:))[\s
 _TALKED_TO = re.compile(
     r"(?i:\b(?:ask for|asked for|speak to|spoke to|spoken to|speaking to|talk to|talked to"
     r"|talking to|chat to|chatted to|deal with|dealt with|contact|contacted|call me|known as"
-    r"|i(?:'|\u2019)?m called|named)[\s,:]*"
+    r"|i(?:'|\u2019)?m called|named"
+    # "a woman called sue", "some bloke named will".
+    r"|(?:man|woman|lady|guy|bloke|girl|boy|lad|fella|chap|officer|someone|somebody|person)"
+    r"\s+called)[\s,:]*"
     r"(?:a\s+)?)$"
 )
 _RELATION = re.compile(
-    r"(?i:\b" + _POSSESSIVE + r"\s+(?:\w+\s+)?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
+    # Up to three words between: "my next door neighbour", "my 15 year old son".
+    r"(?i:\b" + _POSSESSIVE + r"\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
     r"[\s,:-]*)$"
 )
-_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+)$")
+# A title, with an officer's collar number after it or not: "PC 1234 Smith".
+_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+(?:\d{2,5}\s+)?)$")
 _SIGN_OFF = re.compile(
-    r"(?i:\b(?:regards|thanks|thank you|cheers|many thanks|best wishes|kind regards|love"
-    r"|yours|sincerely|from|ta|best)[\s,:.!-]*)$"
+    r"(?i:\b(?:regards|thanks|thank you|thank u|cheers|many thanks|best wishes|kind regards|love"
+    r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)"
+    # "cheers mate, dean", "thanks again, Pat".
+    r"(?:\s+(?:mate|again|all|so\s+much|very\s+much|a\s+lot|guys|everyone))?[\s,:.!-]*)$"
 )
 _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(_LETTER + r"(?:[" + r"'\u2019-]?" + _LETTER + r")*(?![\w\d])")
 _POSSESSIVE_S = re.compile(r"(?:'|\u2019)s$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*|^\W*)$")
 _HERE = re.compile(r"^\s*(?:here|btw|speaking)\b", re.IGNORECASE)
 # Words after a capitalised word that show it is someone ("Will from the SNT", "Jack and me").
 _PERSON_AFTER = re.compile(
-    r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
+    r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|from\s+\[address\]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
     r"|on\s+the\s+(?:front|desk|phone|101|webchat|line)|the\s+(?:pcso|officer|pc|sergeant|copper)"
     r"|and\s+(?:\[name\]|(?:me|i|my)\b|(?-i:[A-Z][a-z]+)\s+(?:both|have|had|were|are))|(?:says|said|told|rang|called|came|emailed|helped"
     r"|sorted|reported|gave|knows|(?:is|was)\s+(?:a|the|my|our)\s+(?:pcso|officer|neighbour"
@@ -126,8 +137,50 @@ _STREET_FOLLOWS = re.compile(
 _END = re.compile(r"^[\s.!x]*$", re.IGNORECASE)
 # What may follow a name given in lower case after a relation ("my son tom said").
 _NAME_ENDS = re.compile(
-    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s))\b)",
+    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s)"
+    r"|got|went|came|saw|told|took|gave|left|ran|rang|hit|kept|made|found|lost|knew|thought"
+    r"|did|does|didnt|didn't|doesnt|doesn't|can|cant|can't|could|would|will|wont|won't)\b)",
     re.IGNORECASE,
+)
+# Words said to the reader after "thanks" or "cheers", some of them also names.
+_ENDEARMENTS = frozenset(
+    "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
+    "guys folks all again lots loads everyone everybody team officer sir madam".split()
+)
+# Between two names in a list: "tom and jack", "Tia, Jack".
+_LISTED_WITH = re.compile(r"\s*(?:,|&|\+|and|,\s*and)\s*", re.IGNORECASE)
+# "the Nguyen family", not "the Royal family".
+_FAMILY_AFTER = re.compile(r"^\s+family\b", re.IGNORECASE)
+_NOT_FAMILY_NAMES = frozenset(
+    "royal whole extended host foster adoptive same other entire traveller travelling local "
+    "new next young big".split()
+)
+# Capitalised words after a first name that make a place or a thing, not a surname.
+_NOT_SURNAMES = frozenset(
+    "church school hall house farm court street road lane close centre center park club "
+    "cottage lodge hill green way avenue".split()
+)
+# A phone number or email just after a word: it is whose they are.
+_CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
+# What may follow a surname that is also a word: the end, a comma, "and", "here".
+_SURNAME_ENDS = re.compile(
+    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+|from|at|who|is|was|has|had|said|says|rang"
+    r"|called|came|told|on|in)\b)",
+    re.IGNORECASE,
+)
+# A message that is only a name, in lower case: "john smith", "sarah o'neill".
+_ONLY_NAME = re.compile(r"^\W*$")
+# A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
+_KISSES_END = re.compile(r"^\s+x{1,4}[\s.!]*$", re.IGNORECASE)
+# Titles short enough that what follows is a surname even in lower case ("pc khan").
+_SHORT_TITLE = re.compile(
+    r"(?i:\b(?:pc|dc|ds|di|dci|dsi|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr|cllr)\.?\s+)$"
+)
+_ARTICLE_BEFORE = re.compile(r"(?i:\b(?:a|an|the|one|no|any|another|every|more|our|local|new)\s+)$")
+# A title, an initial and a surname in lower case: "pc r kaur".
+_TITLE_INITIAL = re.compile(
+    r"(?i:\b(?:pc|dc|ds|di|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr)\.?\s+)"
+    r"(?P<name>[A-Za-z]\s+(?P<surname>[A-Za-z][a-z'-]+))\b"
 )
 # Words of place before a capitalised word: a surname alone after them is a street or a shop.
 _PLACE_BEFORE = re.compile(
@@ -220,8 +273,11 @@ class NameFinder:
             if index in protected or _in_tag(text, token) or _never(token.word):
                 index += 1
                 continue
-            before = text[: token.start]
+            before = _before(text, token.start)
             cue = self._cue(before)
+            listed_with = spans and _LISTED_WITH.fullmatch(text, spans[-1][1], token.start)
+            if listed_with and token.word not in MODALS:
+                cue = "talked"  # "tom and jack", "Sarah, Mark and me": a list of names
             previous = tokens[index - 1] if index else None
             if self._starts_name(text, token, cue, shouting, previous):
                 last = self._extend(text, tokens, index, protected, shouting)
@@ -240,6 +296,11 @@ class NameFinder:
                 continue
             if surname[0].isupper() or self.lexicon.is_listed(surname.lower()):
                 spans.append((match.start(), match.end()))
+        for match in _TITLE_INITIAL.finditer(text):
+            surname = match.group("surname").lower()
+            listed = self.lexicon.is_listed(surname)
+            if listed and not _never(surname) and surname not in self.lexicon.places:
+                spans.append(match.span("name"))
         return spans
 
     def _cue(self, before: str) -> str:
@@ -263,20 +324,45 @@ class NameFinder:
     ) -> bool:
         """Whether a name begins at `token`."""
         word, lexicon = token.word, self.lexicon
-        if word in RELATIONS or (len(word) < 3 and not token.capitalised):
+        listed, first = lexicon.is_listed(word), self._first(word)
+        after = text[token.end :]
+        if word in RELATIONS:
             return False
-        listed, first = lexicon.is_listed(word), word in lexicon.first_names
+        if len(word) < 3 and not token.capitalised:
+            # "my boyfriend ty got stopped", "ty mo": a short first name, only with a cue.
+            return first and (
+                (cue == "relation" and bool(_NAME_ENDS.match(after)))
+                or self._signed_off_lower(text, token)
+            )
         is_word = word in lexicon.name_words
         capital = token.capitalised and not (shouting and token.upper)
-        after = text[token.end :]
         if _STREET_FOLLOWS.match(after):
             return False
+        if first and self._signed_off_lower(text, token):
+            return True  # "cheers paddy", "cheers mate, dean" at the end of a message
+        if first and _KISSES_END.match(after) and (cue or _sentence_start(text, token)):
+            return True  # "Faith x", "love, Hope xx"
+        if first and not token.capitalised and self._with_surname(text, token, cue):
+            return True  # "i am john smith", "john smith" alone
+        if (first or (listed and not is_word)) and _CONTACT_AFTER.match(after):
+            return True  # "Mo - [email] - [phone]", "ring Rose on [phone]"
         if cue == "naming":
             return True
         if cue == "title":
-            return capital or (listed and not is_word)
+            # "pc khan": after a title typed in lower case, so may the name be.
+            title = _SHORT_TITLE.search(_before(text, token.start))
+            # Not "a pcso back in Kings Langley": with an article, the title is a job.
+            short = (
+                title is not None
+                and title.group().islower()
+                and not _ARTICLE_BEFORE.search(_before(text, token.start)[: title.start()])
+            )
+            shouted = shouting and token.upper  # "PC SMITH", "MR JOHN SMITH"
+            return capital or (listed and (not is_word or short or shouted))
         if cue == "the":
-            return False
+            # "from the Nguyen family": a surname before "family".
+            family = bool(_FAMILY_AFTER.match(after)) and word not in _NOT_FAMILY_NAMES
+            return capital and listed and family
         if cue == "talked" and (capital or first):
             return True
         if cue == "relation" and (capital or (first and word not in MODALS) or not is_word):
@@ -288,26 +374,76 @@ class NameFinder:
                 return True
             if capital and not is_word and self._signed_off(text, token):
                 return True
+
         if capital and _PERSON_AFTER.match(after):
             return (listed and (first or not is_word)) or bool(_HERE.match(after))
         if first and not is_word:
             return True
-        if not first and _PLACE_BEFORE.search(text[: token.start]):
+        if not first and _PLACE_BEFORE.search(_before(text, token.start)):
             return False  # "down Bancroft", "outside Greggs": a street or a shop
         if _in_proper_noun(text, token, previous):
             return False
         if not capital or not listed:
             return False
         if _sentence_start(text, token):
-            return not is_word
+            # "Patience Mbeki, Waltham Cross": a first name that is a word, and a surname.
+            return not is_word or (first and self._full_name_follows(text, token, shouting))
         return first or not is_word
 
     def _signed_off(self, text: str, token: _Token) -> bool:
         """True for the last word or two of a message after "Regards," or "thanks"."""
         tail = text[token.end :]
-        return bool(_SIGN_OFF.search(text[: token.start])) and (
+        return bool(_SIGN_OFF.search(_before(text, token.start))) and (
             bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
+
+    def _full_name_follows(self, text: str, token: _Token, shouting: bool) -> bool:
+        """True when a capitalised surname follows, then a comma, a dash or the end."""
+        following = (
+            _TOKEN.match(text, token.end + 1) if text[token.end : token.end + 1] == " " else None
+        )
+        if following is None or shouting or not following.group()[0].isupper():
+            return False
+        word = following.group().lower()
+        if _never(word) or word in self.lexicon.places or word in _NOT_SURNAMES:
+            return False
+        if word in self.lexicon.name_words and word not in self.lexicon.surnames:
+            return False
+        return bool(re.match(r"\s*(?:[,(\u2013-]|$)", text[following.end() :]))
+
+    def _with_surname(self, text: str, token: _Token, cue: str) -> bool:
+        """A lower-case first name and a listed surname, after an introduction or alone."""
+        following = (
+            _TOKEN.match(text, token.end + 1) if text[token.end : token.end + 1] == " " else None
+        )
+        if following is None:
+            return False
+        surname = following.group().lower()
+        if _never(surname) or surname not in self.lexicon.surnames:
+            return False
+        rest = text[following.end() :]
+        if not _SURNAME_ENDS.match(rest):
+            return False
+        alone = bool(_ONLY_NAME.match(text[: token.start])) and bool(_ONLY_NAME.match(rest))
+        return cue in ("intro", "naming", "talked") or alone
+
+    def _first(self, word: str) -> bool:
+        """True for a listed first name, or one joined from two ("sophie-louise")."""
+        if word in self.lexicon.first_names:
+            return True
+        parts = word.split("-")
+        return len(parts) > 1 and all(p in self.lexicon.first_names for p in parts)
+
+    @staticmethod
+    def _signed_off_lower(text: str, token: _Token) -> bool:
+        """True for the last word of a message, just after "cheers" or "thanks".
+
+        Not for the words people sign off to rather than with ("thanks love").
+        """
+        if token.word in _ENDEARMENTS:
+            return False
+        before = _before(text, token.start)
+        return bool(_SIGN_OFF.search(before)) and bool(_END.match(text[token.end :]))
 
     @staticmethod
     def _here_follows(text: str, token: _Token) -> bool:
@@ -345,6 +481,16 @@ class NameFinder:
             if (capital and (listed or not is_word)) or (listed and not is_word):
                 last = following
                 continue
+            # "mr john smith", "i am sarah green and": a surname that is also a word, in
+            # lower case, where the name ends.
+            if (
+                token.word in self.lexicon.surnames
+                and token.word not in MODALS
+                and not capital
+                and tokens[following - 1].word in self.lexicon.first_names
+                and _SURNAME_ENDS.match(text[token.end :])
+            ):
+                last = following
             break
         return last
 
@@ -389,6 +535,24 @@ def _in_tag(text: str, token: _Token) -> bool:
     return text[token.start - 1 : token.start] == "[" and text[token.end : token.end + 1] == "]"
 
 
+_REACH = 80  # characters before a word that the cues before it are looked for in
+_WORD_CHAR = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[.!?\n]\s*$")
+
+
+def _before(text: str, end: int) -> str:
+    """The text just before `end`, from a word's start at most `_REACH` characters back.
+
+    Cues are a few words long; looking only this far keeps long answers fast.
+    """
+    if end <= _REACH:
+        return text[:end]
+    start = end - _REACH
+    space = text.find(" ", start, end)
+    return text[space + 1 if space >= 0 else start : end]
+
+
 def _sentence_start(text: str, token: _Token) -> bool:
     """True when the token opens the text or a sentence."""
-    return bool(_SENTENCE_START.search(text[: token.start]))
+    before = text[: token.start]
+    return not _WORD_CHAR.search(before) or bool(_SENTENCE_END.search(_before(text, token.start)))

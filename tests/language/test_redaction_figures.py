@@ -1,7 +1,7 @@
 """Redaction with the shipped names lists and gazetteer, on examples it was not tuned on.
 
-Prints a table for the held-out split of `training/redaction/train.tsv` and
-for the independent set. Targets: at least 95% of personal details absent from
+Prints a table for the held-out split of `training/redaction/*.tsv` and for
+the independent set. Targets: at least 95% of personal details absent from
 what is stored; at most 3% of ordinary place names, numbers and dates changed.
 """
 
@@ -19,7 +19,8 @@ MONTHS = re.compile(
     r"(?i:jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
     r"|oct(ober)?|nov(ember)?|dec(ember)?)$"
 )
-FLOOR_REMOVED = {"held-out split": 0.92, "independent set": 0.93}
+# Just under the figures measured (94.6% and 96.3%), so that a change for the worse shows.
+FLOOR_REMOVED = {"held-out split": 0.94, "independent set": 0.955}
 CEILING_CLEAN_CHANGED = 0.04
 CEILING_CHANGED = 0.03
 
