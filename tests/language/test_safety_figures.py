@@ -23,6 +23,8 @@ from dialogs.safety import Verdict, assess
 from tests.language.figures import SafetyFigures, safety_figures, safety_table
 
 # The shipped model's figures, less a little for the machine's arithmetic.
+# Scoring a few thousand messages is slow on a busy machine: well past the usual limit.
+pytestmark = pytest.mark.timeout(900)
 FLOOR_AT_RISK = {"held-out split": 0.91, "independent set": 0.96}
 CEILING_HARD = {"held-out split": 0.06, "independent set": 0.11}
 CEILING_PLAIN = {"held-out split": 0.025, "independent set": 0.015}
