@@ -96,6 +96,7 @@ _DROPPED_G_EXCEPTIONS = frozenset(
         "napkin",
         "toxin",
         "aspirin",
+        "insulin",
     }
 )
 # A lone "2" between words is usually "to" ("want 2 die"), unless a unit or
@@ -262,6 +263,19 @@ SERVICE = _c(
     r"|(nobody|no one) (did|came|turned up|bothered|got back|called))\b"
 )
 
+# Being busy rather than held ("tied up with childcare until 3").
+BUSY = _c(
+    r"\b(till|until|behind|into|survey|contract|work|job|college|school|childcare|calls"
+    r"|meetings|grandkids|most days|all day|all week|weekdays|evenings)\b"
+)
+# Talk about services and policy ("domestic abuse funding", "the figures for abuse calls").
+POLICY = _c(
+    r"\b(funding|funded|fund|budget|money|services|training|figures|statistics|stats"
+    r"|leaflets?|posters?|support workers?|workers?|charity|charities|refuges?|campaigns?"
+    r"|schemes?|jailed|convicted|sentenced|the news|the paper|radio|law|calls|helplines?"
+    r"|storylines?|articles?|screening)\b"
+)
+
 _NEGATORS = frozenset(
     {
         "not",
@@ -407,6 +421,19 @@ CHILD_CONCERN = (
 )
 
 
+# Words about the survey or the website itself ("help, which box do I tick").
+ABOUT_THE_SURVEY = (
+    r"(survey|question|questions|box|boxes|tick|button|option|page|website|form|postcode"
+    r"|typed|pressed|clicked|stands? for|what does|what is a|kidding|joking|lol)"
+)
+# What an overdose is of, when it is named.
+DRUG = (
+    r"(pills|tablets|paracetamol|painkillers|meds|medication|medicine|insulin|drugs|heroin"
+    r"|cocaine|sleeping (pills|tablets)|antidepressants|co codamol|codeine|aspirin"
+    r"|ibuprofen|morphine|methadone)"
+)
+
+
 # ---------------------------------------------------------------------------
 # Rules per category
 # ---------------------------------------------------------------------------
@@ -474,7 +501,11 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"\b(kidnap\w*|abduct\w*|(grab|grabbing|snatch|snatching) (a|the|my) "
         r"(kid|child|girl|boy|woman|daughter|son))\b"
     ),
-    _recent(r"\b(i am|we are|he has|she has|he is) (locked|trapped|tied up)\b"),
+    # "tied up with childcare until 3" and "trapped behind a desk" are about being busy.
+    _rule(
+        r"\b(i am|we are|he has|she has|he is) (locked|trapped|tied up)\b",
+        unless_near=[PAST_NEARBY, STALE, BUSY],
+    ),
     _recent(r"\blocked me in\b"),
     _recent(r"\b(i am|we are) hiding (in|from|under)\b"),
     # Fire.
@@ -482,7 +513,12 @@ DANGER_RULES: tuple[Rule, ...] = (
     _recent(r"\b(there is a fire|(fire|flames|smoke) (next door|in my|coming from))\b"),
     # Plain calls for urgent help.
     # "help us by answering faster" asks for a better service, not for help.
-    _rule(r"^(please )?help\b(?! (with|to|on|by|improve|us|me|understand)\b)"),
+    # "help is what I wanted from 101" and "help, which box do I tick" are not calls for help.
+    _rule(
+        r"^(please )?help\b(?! (with|to|on|by|improve|us|me|understand|is|would|was|wanted"
+        r"|needed|yourselves|desk|for|the (aged|older|elderly))\b)"
+        r"(?!( \.)*( \w+){0,6} " + ABOUT_THE_SURVEY + r"\b)"
+    ),
     _rule(r"^(please )?help (me|us)( please| now| quick)?( \.)*$"),
     _rule(r"\b(please help|help me)( me| us)?( \.)? (please|now|quick|quickly|asap)\b"),
     _rule(r"\bplease help (me|us)\b(?! (by|to|with|improve|understand|find|get))"),
@@ -492,7 +528,11 @@ DANGER_RULES: tuple[Rule, ...] = (
     ),
     _rule(r"\b(come|get here|hurry)( \.)? (quick|quickly|now|asap|fast|please)\b", [CONDITIONAL]),
     _now(r"\b(screaming|shouting|crying|calling) (for help|help)\b"),
-    _rule(r"\b(i am|we are) in (immediate )?danger\b"),
+    # "in danger of being late for work" is a figure of speech; "of being hurt" is not.
+    _rule(
+        r"\b(i am|we are) in (immediate )?danger\b"
+        r"(?! of (?!(being )?(hurt|killed|harmed|attacked|beaten|stabbed|murdered|raped)\b))"
+    ),
 )
 
 SELF_HARM_RULES: tuple[Rule, ...] = (
@@ -516,7 +556,8 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         r"(pills|tablets|meds|medication|paracetamol)\b",
         [STALE],
     ),
-    _rule(r"\boverdos\w*\b", [STALE, GENERAL]),
+    # "an overdose of bureaucracy" is a figure of speech.
+    _rule(r"\boverdos\w*\b(?! of (?!(\w+ ){0,2}" + DRUG + r"\b))", [STALE, GENERAL]),
     _rule(r"\b(whats|what is) the point (in|of) (living|life|going on|carrying on|being alive)\b"),
     _rule(r"\bno (reason|point) (to|in) (live|living|go on|going on|carry on|carrying on)\b"),
     _rule(r"\bcant (go on|carry on|cope|take (it|this) (anymore|any more))\b"),
@@ -614,7 +655,12 @@ CHILD_RULES: tuple[Rule, ...] = (
 )
 
 DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
-    _rule(r"\bmy " + PARTNER + r" (\w+ ){0,2}" + ABUSE_VERB + r"\b", [STALE]),
+    # "my husband hit the roof" and "my partner beat me at scrabble" are figures of speech.
+    _rule(
+        r"\bmy " + PARTNER + r" (\w+ ){0,2}" + ABUSE_VERB + r"\b"
+        r"(?! (the roof|the ceiling|the jackpot|the high score|(me|us) at|me to it)\b)",
+        [STALE],
+    ),
     _rule(
         r"\bmy " + PARTNER + r" (keeps|wont stop|is always|has been|keeps on)"
         r" (turning up|showing up|coming round|messaging|texting|calling|ringing|following"
@@ -651,7 +697,7 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
     _rule(
         r"\b(domestic (violence|abuse)|abusive (relationship|partner|husband|wife|boyfriend"
         r"|girlfriend|ex|marriage|home)|coercive control)\b",
-        [STALE, GENERAL, HYPOTHETICAL],
+        [STALE, GENERAL, HYPOTHETICAL, POLICY],
     ),
     _rule(r"\bmy " + PARTNER + r" is (abusive|violent|controlling|dangerous)\b"),
     _rule(

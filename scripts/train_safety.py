@@ -53,7 +53,7 @@ from bot.language.safety_model import (  # noqa: E402
     segments,
 )
 from bot.language.wordllama import WordLlama  # noqa: E402
-from dialogs.safety import PRIORITY, assess  # noqa: E402
+from dialogs.safety import PRIORITY, assess, classify  # noqa: E402
 
 CLASSES = (*ORDINARY, *(str(category) for category in PRIORITY))
 FOLDS = 5
@@ -201,19 +201,30 @@ def cross_validated_full(pieces: Pieces, y: np.ndarray, folds: np.ndarray) -> np
 
 
 def choose_thresholds(examples: list[Example], quick: np.ndarray, full: np.ndarray) -> dict:
-    """The gate, the short-line and the full-advice thresholds, from cross-validated risk."""
+    """The gate, the short-line and the full-advice thresholds, from cross-validated risk.
+
+    "maybe" is chosen on the classifier's risk alone. A message gets a safety reply
+    when a rule fires or its risk reaches "maybe" (`dialogs.safety.assess`), so the
+    figures printed count the rules in too, as the tests measure them.
+    """
     at_risk = np.array([e.at_risk for e in examples])
     hard = np.array([e.label == NONE and e.kind == "hard" for e in examples])
     plain = np.array([e.label == NONE and e.kind == "plain" for e in examples])
+    ruled = np.array([classify(e.text) is not None for e in examples])
+    print(
+        f"  the rules alone: at-risk {ruled[at_risk].mean():.1%},"
+        f" hard {ruled[hard].mean():.1%}, plain {ruled[plain].mean():.1%}"
+    )
     quick_risk = quick
     gate = float(np.quantile(quick_risk[at_risk], 1.0 - GATE_RECALL))
     risk = np.where(quick_risk < gate, quick_risk, full)
     print(f"  the quick stage passes on {(quick_risk >= gate).mean():.0%} of messages")
     for threshold in (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99):
-        flagged = risk >= threshold
+        flagged = ruled | (risk >= threshold)
         print(
-            f"  cross-validated, risk >= {threshold:.2f}: at-risk {flagged[at_risk].mean():.1%},"
-            f" hard {flagged[hard].mean():.1%}, plain {flagged[plain].mean():.1%}"
+            f"  cross-validated, rules or risk >= {threshold:.2f}: at-risk"
+            f" {flagged[at_risk].mean():.1%}, hard {flagged[hard].mean():.1%},"
+            f" plain {flagged[plain].mean():.1%}"
         )
     candidates = np.unique(np.round(risk, 4))
     maybe = 1.0
@@ -222,6 +233,16 @@ def choose_thresholds(examples: list[Example], quick: np.ndarray, full: np.ndarr
         if flagged[hard].mean() <= MAX_HARD_ALARMS and flagged[plain].mean() <= MAX_PLAIN_ALARMS:
             maybe = float(threshold)
             break
+    flagged = ruled | (risk >= maybe)
+    labels = np.array([e.label for e in examples])
+    print(
+        f"  cross-validated, rules or risk >= maybe ({maybe:.4f}):"
+        f" hard {flagged[hard].mean():.1%}, plain {flagged[plain].mean():.1%}; "
+        + ", ".join(
+            f"{label} {flagged[labels == label].mean():.1%}"
+            for label in sorted({e.label for e in examples if e.at_risk})
+        )
+    )
     sure = max(maybe, 0.5)
     for threshold in candidates[candidates >= maybe]:
         if (risk >= threshold)[hard].mean() <= MAX_SURE_HARD_ALARMS:

@@ -229,6 +229,41 @@ def test_figures_of_speech_are_not_alarms(text: str) -> None:
     assert classify(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help, which box do I tick if I don't use social media",
+        "help is what I wanted from 101, and I got hold music",
+        "I'm in danger of being late for work so I'll keep this short",
+        "I'm tied up with childcare until 3, so mornings are out",
+        "an overdose of bureaucracy is what's wrong with policing",
+        "my husband hit the roof when he saw how long we'd been on hold",
+        "my partner beat me at scrabble again",
+        "domestic abuse funding should be ring fenced",
+    ],
+)
+def test_idioms_and_talk_about_services_are_not_alarms(text: str) -> None:
+    assert classify(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("help hes in the house", Category.DANGER),
+        ("help theres a man in my garden with a torch", Category.DANGER),
+        ("we are in danger of being killed", Category.DANGER),
+        ("I am tied up in the basement", Category.DANGER),
+        ("he has locked me in the flat", Category.DANGER),
+        ("I've taken an overdose of my insulin", Category.SELF_HARM),
+        ("i took an overdose", Category.SELF_HARM),
+        ("my husband hit me last night", Category.DOMESTIC_ABUSE),
+        ("I'm in an abusive relationship", Category.DOMESTIC_ABUSE),
+    ],
+)
+def test_the_same_words_still_count_when_they_mean_it(text: str, category: Category) -> None:
+    assert classify(text) == category
+
+
 @pytest.mark.parametrize("text", ["", "   ", "?!", "yes", "45-54"])
 def test_empty_and_short_answers_are_not_alarms(text: str) -> None:
     assert classify(text) is None
