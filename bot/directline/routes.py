@@ -7,7 +7,6 @@ Each view checks who is asking, reads the request, and hands over to
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -20,7 +19,15 @@ from bot.directline import protocol
 from bot.directline.cors import cors_middleware
 from bot.directline.protocol import MAX_ACTIVITY_BYTES, DirectLineError, bad_argument
 from bot.directline.service import PREFIX, DirectLine
-from bot.directline.tokens import RESUME, STREAM, Grant, new_conversation_id, new_user_id
+from bot.directline.tokens import (
+    RESIDENT,
+    RESUME,
+    STREAM,
+    Grant,
+    TokenError,
+    new_conversation_id,
+    new_user_id,
+)
 from bot.inputs import InputError, json_object
 from bot.settings import Settings
 
@@ -102,8 +109,21 @@ async def webchat_token(request: web.Request) -> web.StreamResponse:
         response = error.response()
         response.headers["Retry-After"] = str(direct_line.starts.retry_after(address))
         return response
-    token, grant = direct_line.tokens.issue(new_conversation_id(), new_user_id())
+    token, grant = direct_line.tokens.issue(new_conversation_id(), _resident(request))
     return _webchat_response(direct_line, token, grant)
+
+
+def _resident(request: web.Request) -> str:
+    """The page's random user id from its resident token (the same browser as before), when
+    one response per resident is asked for and the token is good; else a new one."""
+    direct_line = request.app[DIRECT_LINE]
+    held = _bearer(request)
+    if held and direct_line.settings.one_response_per_resident == "true":
+        try:
+            return direct_line.tokens.read(held, RESIDENT).user_id
+        except TokenError:
+            pass  # Expired or not ours: a new resident, as if nothing were kept.
+    return new_user_id()
 
 
 @answers_errors
@@ -121,15 +141,22 @@ async def webchat_resume(request: web.Request) -> web.StreamResponse:
 
 
 def _webchat_response(direct_line: DirectLine, token: str, grant: Grant) -> web.Response:
-    """A token for the page, with a resume token when residents may carry on later."""
-    response = _token_response(token, grant.conversation_id, grant.expires_in, grant.user_id)
-    hours = int(direct_line.settings.webchat_resume_hours)
+    """A token for the page, with what the page keeps: a resume token when residents may
+    carry on later, and a resident token when one response per resident is asked for."""
+    settings = direct_line.settings
+    body: dict[str, Any] = {
+        "conversationId": grant.conversation_id,
+        "token": token,
+        "expires_in": grant.expires_in,
+        "userId": grant.user_id,
+    }
+    hours = int(settings.webchat_resume_hours)
     if hours:
-        body = json.loads(response.text or "{}")
         body["resume"] = direct_line.tokens.resume(grant, hours * 3600)
         body["resumeFor"] = hours * 3600
-        response = web.json_response(body, headers={"Cache-Control": "no-store"})
-    return response
+    if settings.one_response_per_resident == "true":
+        body["resident"] = direct_line.tokens.resident(grant.user_id)
+    return web.json_response(body, headers={"Cache-Control": "no-store"})
 
 
 @answers_errors

@@ -30,6 +30,10 @@ CONVERSATION: Final = "conversation"
 # Kept by the survey page so a resident can carry on in the same browser after closing it;
 # it can only be swapped for a new conversation token, for the same conversation.
 RESUME: Final = "resume"
+# Kept by the survey page so the same browser is the same resident next time (a random id,
+# nothing about the person), for the one-response-per-resident setting.
+RESIDENT: Final = "resident"
+RESIDENT_SECONDS: Final = 120 * 24 * 3600
 STREAM: Final = "stream"
 # Clocks of several instances may differ a little.
 LEEWAY_SECONDS: Final = 5
@@ -93,6 +97,11 @@ class Tokens:
         """A token that can be swapped for a new conversation token for `lifetime` seconds."""
         later = Grant(grant.conversation_id, grant.user_id, int(time.time()) + lifetime)
         return self._sign(later, RESUME)
+
+    def resident(self, user_id: str) -> str:
+        """A token that names the same random user id in the browser's next conversation."""
+        grant = Grant("", user_id, int(time.time()) + RESIDENT_SECONDS)
+        return self._sign(grant, RESIDENT)
 
     def stream(self, grant: Grant) -> str:
         """A token for the WebSocket stream, expiring with the token it was asked with."""

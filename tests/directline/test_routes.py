@@ -24,7 +24,9 @@ async def test_the_page_gets_a_token_for_a_new_conversation_without_any_secret(
     assert response.status == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = await response.json()
-    assert set(body) == {"conversationId", "token", "expires_in", "userId", "resume", "resumeFor"}
+    assert set(body) == {
+        "conversationId", "token", "expires_in", "userId", "resume", "resumeFor", "resident"
+    }  # fmt: skip
     assert body["expires_in"] == 1800
     assert body["resumeFor"] == 24 * 3600
     assert body["userId"].startswith("dl_")
@@ -272,3 +274,20 @@ async def test_a_resume_token_for_a_conversation_never_started_finds_nothing(
         "/api/webchat/resume", headers={"Authorization": f"Bearer {first['resume']}"}
     )
     assert back.status == 404
+
+
+async def test_the_same_browser_is_the_same_resident_in_its_next_conversation(
+    client: Client,
+) -> None:
+    first = await (await client.post("/api/webchat/token")).json()
+    again = await client.post(
+        "/api/webchat/token", headers={"Authorization": f"Bearer {first['resident']}"}
+    )
+    second = await again.json()
+    assert second["conversationId"] != first["conversationId"]
+    assert second["userId"] == first["userId"]
+    # Anything else held up is no one in particular: a new resident.
+    for held in ("garbage", first["token"], first["resume"]):
+        other = await client.post("/api/webchat/token", headers={"Authorization": f"Bearer {held}"})
+        assert other.status == 200
+        assert (await other.json())["userId"] != first["userId"]

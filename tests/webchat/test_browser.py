@@ -29,7 +29,7 @@ async def open_chat(page: Page, server: TestServer) -> Resident:
 
 
 async def test_a_resident_completes_the_survey_in_web_chat_and_it_is_stored(
-    page: Page, server: TestServer, db: Database, seen: Seen
+    context: BrowserContext, page: Page, server: TestServer, db: Database, seen: Seen
 ) -> None:
     resident = await open_chat(page, server)
     await expect(page.locator("#chat")).to_have_attribute("data-chat-ready", "new")
@@ -69,6 +69,15 @@ async def test_a_resident_completes_the_survey_in_web_chat_and_it_is_stored(
     assert seen.other_hosts(server) == []
     assert await page.evaluate("window.__cspViolations") == []
     assert seen.console_errors == []
+
+    # The same browser after the conversation itself is forgotten (its resume window over):
+    # thanked, not asked again.
+    await page.close()
+    again = await context.new_page()
+    await again.goto(str(server.make_url("/accessibility")))
+    await again.evaluate("localStorage.removeItem('survey-bot:conversation')")
+    await again.goto(str(server.make_url("/")))
+    await Resident(again).sees("You have already taken part in this survey")
 
 
 async def test_the_page_has_no_serious_or_critical_accessibility_problems(

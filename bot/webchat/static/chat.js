@@ -15,6 +15,9 @@
   'use strict';
 
   var STORAGE_KEY = 'survey-bot:conversation';
+  // A random id the server signed, so this browser is the same resident next time (for
+  // "one response per resident"). Nothing about the person; Leave this site quickly wipes it.
+  var RESIDENT_KEY = 'survey-bot:resident';
   var SAVE_EVERY_MS = 30 * 1000;
   // botframework-directlinejs ConnectionStatus values.
   var ONLINE = 2;
@@ -92,18 +95,36 @@
     }
   }
 
-  function forget() {
+  function forget(everything) {
     var all = stores();
     for (var i = 0; i < all.length; i += 1) {
       try {
         all[i].removeItem(STORAGE_KEY);
+        if (everything) {
+          all[i].removeItem(RESIDENT_KEY);
+        }
       } catch (error) {
         // Nothing stored.
       }
     }
   }
 
+  function resident() {
+    try {
+      return window.localStorage.getItem(RESIDENT_KEY) || '';
+    } catch (error) {
+      return '';
+    }
+  }
+
   function kept(answer, resumed) {
+    if (answer.resident && !leaving) {
+      try {
+        window.localStorage.setItem(RESIDENT_KEY, answer.resident);
+      } catch (error) {
+        // Refused: next time this browser is a new resident.
+      }
+    }
     var chat = {
       conversationId: answer.conversationId,
       token: answer.token,
@@ -149,7 +170,7 @@
       }
       forget();
     }
-    return kept(await post(server + '/api/webchat/token'), false);
+    return kept(await post(server + '/api/webchat/token', resident()), false);
   }
 
   function status(element, text) {
@@ -234,7 +255,7 @@
   function leaveQuickly(event) {
     event.preventDefault();
     leaving = true;
-    forget();
+    forget(true);
     document.body.classList.add('leaving');
     window.location.replace(event.currentTarget.getAttribute('href'));
   }
