@@ -63,7 +63,7 @@ def parse_json(raw: bytes) -> Any:
         raise
     except (ValueError, RecursionError) as error:
         raise InputError("The body is not valid JSON.") from error
-    _check_strings(value, 0)
+    _check_strings(value)
     return value
 
 
@@ -92,7 +92,7 @@ def _check_depth(text: str) -> None:
             depth -= 1
 
 
-def _check_strings(value: Any, depth: int) -> None:
+def _check_strings(value: Any) -> None:
     if isinstance(value, str):
         if _NUL_OR_SURROGATE.search(value):
             raise InputError(
@@ -101,11 +101,11 @@ def _check_strings(value: Any, depth: int) -> None:
             )
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_strings(key, depth + 1)
-            _check_strings(item, depth + 1)
+            _check_strings(key)
+            _check_strings(item)
     elif isinstance(value, list):
         for item in value:
-            _check_strings(item, depth + 1)
+            _check_strings(item)
 
 
 def json_object(raw: bytes) -> dict[str, Any]:

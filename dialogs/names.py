@@ -173,13 +173,13 @@ _ONLY_NAME = re.compile(r"^\W*$")
 # A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
 _KISSES_END = re.compile(r"^\s+x{1,4}[\s.!]*$", re.IGNORECASE)
 # Titles short enough that what follows is a surname even in lower case ("pc khan").
-_SHORT_TITLE = re.compile(
-    r"(?i:\b(?:pc|dc|ds|di|dci|dsi|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr|cllr)\.?\s+)$"
-)
+# Titles people write before a name, short and often in lower case ("pc khan").
+_TITLES = r"(?:pc|dc|ds|di|dci|dsi|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr|cllr)"
+_SHORT_TITLE = re.compile(rf"(?i:\b{_TITLES}\.?\s+)$")
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:a|an|the|one|no|any|another|every|more|our|local|new)\s+)$")
 # A title, an initial and a surname in lower case: "pc r kaur".
 _TITLE_INITIAL = re.compile(
-    r"(?i:\b(?:pc|dc|ds|di|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr)\.?\s+)"
+    rf"(?i:\b{_TITLES}\.?\s+)"
     r"(?P<name>[A-Za-z]\s+(?P<surname>[A-Za-z][a-z'-]+))\b"
 )
 # Words of place before a capitalised word: a surname alone after them is a street or a shop.

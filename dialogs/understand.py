@@ -56,11 +56,19 @@ NO_WORDS = (
 )  # fmt: skip
 PLAIN_NO = frozenset({"no", "nope", "nah", "never"})
 PLAIN_YES = frozenset({"yes", "yeah", "yep", "yup", "sure", "definitely"})
-INTENSIFIERS = frozenset({"very", "extremely", "really", "super", "totally", "completely"})
+# Words that make a rating stronger: "very easy", "dead easy", "v good".
+INTENSIFIERS = frozenset(
+    {"very", "extremely", "really", "super", "totally", "completely", "dead", "so", "incredibly",
+     "absolutely", "utterly", "proper", "well", "seriously", "too", "truly", "v", "rly", "soo"}
+)  # fmt: skip
 NEGATIONS = frozenset({"not", "isnt", "wasnt", "arent", "werent", "never", "no"})
 MIDDLE_WORDS = frozenset({
     "ok", "okay", "average", "neutral", "neither", "so so", "alright", "fine", "middling",
     "in between", "in the middle", "not bad", "mixed", "its ok", "it was ok", "it was okay",
+    "meh", "ok i guess", "okay i guess", "ok i suppose", "alright i guess", "50/50",
+    "50 50", "fair", "middle", "bit of both", "neither good nor bad", "not good not bad",
+    "could be worse", "adequate", "passable", "not great not terrible", "indifferent",
+    "neither here nor there", "not bad not good", "so-so", "average i guess",
 })  # fmt: skip
 UNSURE_WORDS = (
     "not sure", "maybe", "perhaps", "dont know", "do not know", "dunno", "unsure",
@@ -448,16 +456,6 @@ LESS_PATTERN = re.compile(
     r"\bcould (?:have |of )?be(?:en)? (?:\w+ ){0,2}(?:better|easier|quicker)\b"
 )
 FINE_PATTERN = re.compile(r"\bno (?:real |major |big |actual )?(?:problems?|issues?|complaints?)\b")
-STRONGER = frozenset(
-    {"very", "extremely", "really", "super", "totally", "completely", "dead", "so", "incredibly",
-     "absolutely", "utterly", "proper", "well", "seriously", "too", "truly", "v", "rly", "soo"}
-)  # fmt: skip
-MIDDLE_WORDS = MIDDLE_WORDS | {
-    "meh", "ok i guess", "okay i guess", "ok i suppose", "alright i guess", "so so", "50/50",
-    "50 50", "fair", "middle", "bit of both", "neither good nor bad", "not good not bad",
-    "could be worse", "adequate", "passable", "not great not terrible", "indifferent",
-    "neither here nor there", "not bad not good", "so-so", "average i guess", "middling",
-}  # fmt: skip
 
 
 def _scale_words(question: Question, text: str) -> int | None:
@@ -474,7 +472,7 @@ def _scale_words(question: Question, text: str) -> int | None:
     middle = (question.minimum + question.maximum) / 2
     if middle.is_integer() and (said in MIDDLE_WORDS or " ".join(tokens) in MIDDLE_WORDS):
         return int(middle)
-    strong = bool(STRONGER & set(tokens))
+    strong = bool(INTENSIFIERS & set(tokens))
     negated = bool(NEGATIONS & set(tokens))
     if not negated:
         ends = (
