@@ -543,9 +543,11 @@ def read_yes_no(question: Question, text: str) -> Reading:
         return Understood("no")
     if _starts_with(text, YES_WORDS):
         return Understood("yes")
-    tokens = set(words(text))
-    if tokens & PLAIN_NO and not tokens & PLAIN_YES:
-        return Understood("no")  # "god no", "hell no, never"
+    tokens = words(text)
+    # "god no", "hell no, never": a short answer with a no in it. In a longer one the no
+    # belongs to something else ("no complaints").
+    if len(tokens) <= 3 and set(tokens) & PLAIN_NO and not set(tokens) & PLAIN_YES:
+        return Understood("no")
     numbers = _numbers_only(text)
     if numbers and len(numbers) == 1 and 1 <= numbers[0] <= len(question.options):
         return Understood(question.options[numbers[0] - 1].id)

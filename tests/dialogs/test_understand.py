@@ -138,3 +138,17 @@ def test_ages_in_words_or_digits_find_their_band(survey: Survey, typed: str) -> 
 def test_a_scrap_of_a_longer_name_names_nothing(survey: Survey) -> None:
     # "one oh one" is a way to say 101; "oh" on its own is not.
     assert isinstance(read(survey, "channels", "oh"), NotUnderstood)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("god no", "no"), ("hell no never", "no"), ("yes, no complaints", "yes")]
+)
+def test_a_short_no_is_no_but_a_no_inside_a_sentence_is_not(
+    survey: Survey, typed: str, value: str
+) -> None:
+    assert read(survey, "preferred", typed) == value
+
+
+def test_a_story_with_no_in_it_is_not_read_as_no(survey: Survey) -> None:
+    typed = "we were burgled in 2019 and the response was brilliant, no complaints"
+    assert isinstance(read(survey, "preferred", typed), NotUnderstood)
