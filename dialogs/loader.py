@@ -66,6 +66,7 @@ QUESTION_KEYS = {
     "max_label",
     "min_length",
     "max_length",
+    "follow_up",
 }
 OPTION_KEYS = {"id", "label", "name", "synonyms", "exclusive", "range"}
 CONDITION_TESTS = ("is", "is_not", "includes", "excludes", "answered", "some_unchosen")
@@ -288,7 +289,50 @@ class _Checker:
                 continue
             seen[question.id] = question
             built.append(question)
+            more = self.follow_up(question, raw, where, seen)
+            if more is not None:
+                seen[more.id] = more
+                built.append(more)
         return built
+
+    def follow_up(
+        self, question: Question, raw: dict[str, Any], where: str, seen: dict[str, Question]
+    ) -> Question | None:
+        """The follow-up question a free-text question declares, asked only on a vague answer.
+
+        It is a question of its own ("changes_more"), just after the one it follows
+        up and in the same loop, optional and as long, so it is stored, shown at the
+        check-your-answers step and exported like any other.
+        """
+        text = raw.get("follow_up")
+        if text is None:
+            return None
+        where = f'{where} (id "{question.id}")'
+        if question.kind is not Kind.FREE_TEXT:
+            self.problem(where, "only a free_text question can have a follow_up", near=question.id)
+            return None
+        if not isinstance(text, str) or not text.strip():
+            self.problem(where, 'give the follow-up as text: follow_up = "..."', near=question.id)
+            return None
+        more_id = f"{question.id}_more"
+        if more_id in seen:
+            self.problem(
+                where,
+                f'the follow-up\'s id "{more_id}" is used by an earlier question',
+                near=question.id,
+            )
+            return None
+        short = question.short or question.id
+        return Question(
+            id=more_id,
+            kind=Kind.FREE_TEXT,
+            text=text.strip(),
+            optional=True,
+            short=f"{short}: more detail",
+            for_each=question.for_each,
+            max_length=question.max_length,
+            follows_up=question.id,
+        )
 
     def question(
         self, raw: dict[str, Any], where: str, earlier: dict[str, Question]
