@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ QUESTION_KEYS = {
     "min_length",
     "max_length",
     "follow_up",
+    "places_from",
 }
 OPTION_KEYS = {"id", "label", "name", "synonyms", "exclusive", "range"}
 CONDITION_TESTS = ("is", "is_not", "includes", "excludes", "answered", "some_unchosen")
@@ -293,7 +294,30 @@ class _Checker:
             if more is not None:
                 seen[more.id] = more
                 built.append(more)
-        return built
+        return [self.places(q, raw_questions, seen) for q in built]
+
+    def places(
+        self, question: Question, raw_questions: list[Any], seen: dict[str, Question]
+    ) -> Question:
+        """A question's `places_from`: the options of another question (any, before or after)
+        whose labels and synonyms name places in the area, such as the district question's."""
+        raw = next(
+            (r for r in raw_questions if isinstance(r, dict) and r.get("id") == question.id), {}
+        )
+        source_id = raw.get("places_from")
+        if source_id is None:
+            return question
+        where = f'question "{question.id}"'
+        source = seen.get(source_id) if isinstance(source_id, str) else None
+        if source is None or not source.options:
+            self.problem(
+                where,
+                f'places_from names "{source_id}", which is not a question with options',
+                near=question.id,
+            )
+            return question
+        names = {n for o in source.options for n in (o.label, *o.synonyms) if n.strip()}
+        return replace(question, places=tuple(sorted(names)))
 
     def follow_up(
         self, question: Question, raw: dict[str, Any], where: str, seen: dict[str, Question]
