@@ -541,7 +541,8 @@ def _record(survey: Survey, outcome: Outcome, position: Position, given: Any, ty
     """
     question = survey.question(position[0])
     if question.kind is Kind.FREE_TEXT and isinstance(given, str):
-        given = typed.strip()
+        # The redacted text, within the question's limit (the reader told them if it was cut).
+        given = typed.strip()[: question.max_length].rstrip()
     raw = typed[:2000]
     outcome.state["answers"][flow.key(position)] = {"value": given, "raw": raw}
     outcome.record.append(
