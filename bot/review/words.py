@@ -3,6 +3,8 @@
 Each answer counts once for a word however often it repeats it, so one long
 answer cannot outweigh many short ones. Common words ("the", "and") are left
 out, and phrases are two or three words that neither start nor end with one.
+The tags redaction leaves ("[name]", "[postcode]") are not words, and a phrase
+does not run across one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# What redaction puts in place of a personal detail: "[name]", "[date-of-birth]".
+TAG = re.compile(r"\[[a-z]+(?:-[a-z]+)*\]")
 STOP_WORDS = frozenset(
     """
     a about above after again against all also am an and any are as at be because been before
@@ -28,8 +32,13 @@ STOP_WORDS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
-    """The words of a text, in lower case."""
-    return WORD.findall(text.lower().replace("\u2019", "'"))
+    """The words of a text, in lower case, leaving out redaction's tags."""
+    return [word for part in _parts(text) for word in part]
+
+
+def _parts(text: str) -> list[list[str]]:
+    """The words of each stretch of text between redaction's tags."""
+    return [WORD.findall(part) for part in TAG.split(text.lower().replace("\u2019", "'"))]
 
 
 def frequent(texts: Iterable[str], *, top: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -37,9 +46,9 @@ def frequent(texts: Iterable[str], *, top: int = 20) -> dict[str, list[dict[str,
     words: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     for text in texts:
-        found = tokens(text)
-        words.update({w for w in found if w not in STOP_WORDS and len(w) > 1})
-        phrases.update(set(_phrases(found)))
+        parts = _parts(text)
+        words.update({w for part in parts for w in part if w not in STOP_WORDS and len(w) > 1})
+        phrases.update({phrase for part in parts for phrase in _phrases(part)})
     return {
         "words": [{"text": w, "answers": n} for w, n in words.most_common(top)],
         "phrases": [{"text": p, "answers": n} for p, n in phrases.most_common(top) if n > 1],
