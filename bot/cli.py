@@ -340,7 +340,15 @@ def erase(reference: str) -> None:
     from storage.retention import erase_by_reference
 
     async def erase_one(db: Any) -> None:
+        from storage import audit
+
         await erase_by_reference(db, reference=reference)
+        await audit.record(
+            db,
+            staff_email="(command line)",
+            action="erase",
+            detail={"reference": reference.upper(), "by": "staff"},
+        )
 
     try:
         asyncio.run(_with_database(_settings(), erase_one))

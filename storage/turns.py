@@ -29,6 +29,7 @@ from storage.errors import DuplicateActivity, NoOpenResponse
 from storage.models import (
     ActivityLog,
     Answer,
+    AuditEntry,
     ConversationState,
     Response,
     ResponseStatus,
@@ -49,6 +50,7 @@ _ANSWER: Final[sa.Table] = Answer.__table__  # type: ignore[attr-defined]
 _TRANSCRIPT: Final[sa.Table] = TranscriptLine.__table__  # type: ignore[attr-defined]
 _LOG: Final[sa.Table] = ActivityLog.__table__  # type: ignore[attr-defined]
 _STATE: Final[sa.Table] = ConversationState.__table__  # type: ignore[attr-defined]
+_AUDIT: Final[sa.Table] = AuditEntry.__table__  # type: ignore[attr-defined]
 
 # The statements of the hot path, built once (building one costs more than running it).
 _STARTED: Final = (
@@ -245,7 +247,25 @@ def _discard(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> Turn
     with the transcripts at the end of retention. Numbering carries on past the purge
     so clients' watermarks stay valid.
     """
+    references = connection.execute(
+        sa.select(_RESPONSE.c.reference).where(_RESPONSE.c.conversation_id == turn.conversation_id)
+    ).all()
     purge_conversation_now(connection, turn.conversation_id, turn.state_key)
+    if references:
+        # A resident who had consented deleted their answers: staff see that it happened
+        # (and the reference, if the response had one), not what was deleted.
+        connection.execute(
+            sa.insert(_AUDIT).values(
+                staff_email="(resident)",
+                action="erase",
+                detail={
+                    "reference": next((r for (r,) in references if r), "(not completed)"),
+                    "by": "resident",
+                    "channel": turn.channel,
+                },
+                at=utcnow(),
+            )
+        )
     incoming_seq, outgoing_seqs = _log_turn(connection, turn, next_seq)
     log.info("discarded conversation %s", turn.conversation_id)
     return TurnOutcome(None, None, incoming_seq, outgoing_seqs)

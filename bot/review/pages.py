@@ -121,8 +121,12 @@ async def response(request: web.Request) -> web.StreamResponse:
         lines = await queries.transcript(db, response_id=response_id)
     except RecordNotFound as error:
         raise web.HTTPNotFound(text="There is no such response.") from error
+    # The reference code, which staff and residents quote; a response not completed has none.
     await audit_log.record(
-        db, staff_email=user.email, action="view_response", detail={"response": response_id}
+        db,
+        staff_email=user.email,
+        action="view_response",
+        detail={"reference": record.reference or "(not completed)"},
     )
     data = {
         "response": {**_summary(request, record), "last_question": record.last_question},

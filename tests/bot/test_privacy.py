@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from sqlmodel import SQLModel, select
 
 from bot.settings import Settings
+from storage.audit import list_entries
 from storage.database import Database
 from storage.models import Answer, ConversationState, Response, TranscriptLine
 from storage.retention import purge
@@ -49,6 +50,12 @@ async def test_erasing_by_reference_leaves_nothing_in_any_table(
     assert code == 0, output
     for table in RESIDENT_TABLES:
         assert await rows_in(db, table) == 0, table
+    # The erasure itself is in the audit log, by its reference code.
+    [entry] = (await list_entries(db, action="erase")).entries
+    assert (entry.staff_email, entry.detail) == (
+        "(command line)",
+        {"reference": reference, "by": "staff"},
+    )
 
 
 async def test_erasing_an_unknown_reference_says_so(settings: Settings, db: Database) -> None:
@@ -69,6 +76,18 @@ async def test_a_resident_can_delete_their_answers_after_confirming(
     assert "have been deleted" in connector.texts("changes-mind")[-1]
     for table in ("response", "answer", "transcriptline", "conversationstate"):
         assert await rows_in(db, table) == 0, table
+    # Staff can see that a resident deleted a response, not what it said.
+    [entry] = (await list_entries(db, action="erase")).entries
+    assert entry.staff_email == "(resident)"
+    assert entry.detail == {"reference": "(not completed)", "by": "resident", "channel": "telegram"}
+
+
+async def test_saying_no_to_consent_is_not_an_erasure(
+    client: Client, connector: Connector, db: Database
+) -> None:
+    for text in ("hi", "no"):
+        await say(client, connector, "declines", text)
+    assert (await list_entries(db, action="erase")).entries == []
 
 
 async def test_personal_details_are_redacted_before_they_are_stored(

@@ -132,7 +132,10 @@ async def test_the_audit_log_records_logins_views_and_exports(
 
     done = [(e["staff"], e["action"], e["detail"]) for e in reversed(entries)]
     assert done[0] == ("reviewer@example.org", "login", {})
-    assert done[1] == ("reviewer@example.org", "view_response", {"response": response_id})
+    reference = (await (await client.get(f"/review/responses/{response_id}.json")).json())[
+        "response"
+    ]["reference"]
+    assert done[1] == ("reviewer@example.org", "view_response", {"reference": reference})
     assert done[2] == (
         "reviewer@example.org",
         "export",
