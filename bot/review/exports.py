@@ -60,22 +60,54 @@ def json_lines(records: Iterable[ResponseRecord]) -> str:
 META_COLUMNS = ("reference", "status", "channel", "started_at", "completed_at", "flags")
 
 
-def table(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> list[list[Any]]:
-    """Header and rows: the response's details, then a column per question in survey order."""
-    columns = [c["name"] for c in codebook["columns"]]
-    rows: list[list[Any]] = [[*META_COLUMNS, *columns]]
+# Kinds of question whose answers are codes, each with a label beside it in CSV and Excel.
+LABELLED_KINDS = ("single_choice", "multiple_choice", "yes_no")
+LABEL_SUFFIX = " (label)"
+
+
+def table(
+    codebook: dict[str, Any], records: Iterable[ResponseRecord], *, times: str = "text"
+) -> list[list[Any]]:
+    """Header and rows: the response's details, then a column per question in survey order.
+
+    A choice's column holds its code ("watford"); the column after it, named
+    "district (label)", holds what the resident was shown ("Watford"). Times are
+    ISO text, or with `times="datetime"` UTC datetimes (for a spreadsheet's own dates).
+    """
+    columns = list(codebook["columns"])
+    header: list[Any] = list(META_COLUMNS)
+    for column in columns:
+        header.append(column["name"])
+        if column["kind"] in LABELLED_KINDS:
+            header.append(column["name"] + LABEL_SUFFIX)
+    rows: list[list[Any]] = [header]
+    when = _naive_utc if times == "datetime" else _iso
     for record in records:
         given = answers_by_column(record)
-        meta = [
+        row: list[Any] = [
             record.reference or "",
             record.status,
             record.channel,
-            _iso(record.started_at),
-            _iso(record.completed_at),
+            when(record.started_at),
+            when(record.completed_at),
             ";".join(record.flags),
         ]
-        rows.append([*meta, *(_cell(given.get(name)) for name in columns)])
+        for column in columns:
+            value = given.get(column["name"])
+            row.append(_cell(value))
+            if column["kind"] in LABELLED_KINDS:
+                row.append(_label(column, value))
+        rows.append(row)
     return rows
+
+
+def _label(column: dict[str, Any], value: Any) -> str:
+    """The labels of a choice's codes, as the resident saw them."""
+    if value is None:
+        return ""
+    labels = column["values"]
+    codes = value if isinstance(value, list) else [value]
+    return "; ".join(str(labels.get(str(code), code)) for code in codes)
 
 
 def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> str:
@@ -119,10 +151,12 @@ def as_xlsx(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> byte
     sheet = book.create_sheet("Responses")
     sheet.freeze_panes = "B2"
     bold = Font(bold=True)
-    for number, row in enumerate(table(codebook, records)):
+    for number, row in enumerate(table(codebook, records, times="datetime")):
         cells = [_xlsx_cell(value) for value in row]
         if number == 0:
             cells = [_bold(sheet, value, bold) for value in cells]
+        else:
+            cells = [_dated(sheet, value) for value in cells]
         sheet.append(cells)
     about = book.create_sheet("Questions")
     about.append([_bold(about, h, bold) for h in ("Column", "Label", "Question", "Answers")])
@@ -148,6 +182,17 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
+def _dated(sheet: Any, value: Any) -> Any:
+    """A time as the spreadsheet's own date and time (UTC), shown as such."""
+    if not isinstance(value, datetime):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    return cell
+
+
 def _bold(sheet: Any, value: Any, font: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
@@ -157,6 +202,8 @@ def _bold(sheet: Any, value: Any, font: Any) -> Any:
 
 
 CHOSEN_LABELS: dict[int | float, str] = {0: "Not chosen", 1: "Chosen"}
+# Answers that are a refusal to answer: marked missing in SPSS, though kept as a code.
+MISSING_OPTIONS = frozenset({"prefer_not_to_say"})
 
 
 def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes:
@@ -185,6 +232,7 @@ def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes
             column_labels=sav.labels,
             variable_value_labels=sav.value_labels,
             variable_measure=sav.measures,
+            missing_ranges=sav.missing,
         )
         return path.read_bytes()
 
@@ -197,6 +245,8 @@ class _SavTable:
         self.labels: dict[str, str] = {}
         self.value_labels: dict[str, dict[int | float, str]] = {}
         self.measures: dict[str, str] = {}
+        # Codes SPSS treats as missing (user-missing): "Prefer not to say".
+        self.missing: dict[str, list[int | float]] = {}
         self.sorts: dict[str, str] = {}  # "number", "text" or "time"
         self._names: set[str] = set()
         self._columns = list(codebook["columns"])
@@ -241,6 +291,10 @@ class _SavTable:
             labels: dict[int | float, str] = dict(enumerate(column["values"].values(), start=1))
             self.value_labels[variable] = labels
             self.measures[variable] = "nominal"
+            codes = dict(enumerate(column["values"], start=1))
+            declined = [code for code, option in codes.items() if option in MISSING_OPTIONS]
+            if declined:
+                self.missing[variable] = list(declined)
         elif kind == "scale":
             self.value_labels[variable] = {int(v): label for v, label in column["values"].items()}
             self.measures[variable] = "ordinal"

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,33 @@ async def test_an_empty_export_still_reads_back(
 
     assert len(frame) == 0
     assert "district" in meta.column_names
+
+
+async def test_csv_and_excel_give_each_choice_its_label_beside_its_code(
+    client: Client, exported: None
+) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO((await download(client, "/review/export/csv")).decode("utf-8-sig"))
+        )
+    )
+    row = watford(rows)
+    assert (row["district"], row["district (label)"]) == ("watford", "Watford")
+    assert row["channels (label)"] == "Calling 101; Herts Police website or online reporting"
+    book = load_workbook(io.BytesIO(await download(client, "/review/export/xlsx")))
+    header, *values = [list(r) for r in book["Responses"].iter_rows(values_only=True)]
+    first = dict(zip(header, values[0], strict=True))
+    assert isinstance(first["started_at"], datetime)  # a date in Excel, not text
+    assert "district (label)" in header
+
+
+async def test_prefer_not_to_say_is_a_missing_value_in_spss(
+    client: Client, exported: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "responses.sav"
+    path.write_bytes(await download(client, "/review/export/sav"))
+    _frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    codes = {label: code for code, label in meta.variable_value_labels["age_band"].items()}
+    assert meta.missing_ranges["age_band"] == [
+        {"lo": codes["Prefer not to say"], "hi": codes["Prefer not to say"]}
+    ]
