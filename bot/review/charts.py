@@ -60,16 +60,24 @@ def _draw(chart: Chart) -> bytes:
         positions = list(range(len(labels)))
         bar = 0.8 / groups
         for index, (name, values) in enumerate(chart.series):
-            values = values or [0.0] * len(labels)
+            # None is a group with too few responses to show: no bar and no figure.
+            drawn = [v for v in values if v is not None]
+            heights = [v if v is not None else 0.0 for v in values] or [0.0] * len(labels)
+            fmt = _number_format(drawn)
             offsets = [p - 0.4 + bar * (index + 0.5) for p in positions]
             bars = axes.barh(
-                offsets, values, height=bar * 0.92, label=name, color=PALETTE[index % len(PALETTE)]
+                offsets, heights, height=bar * 0.92, label=name, color=PALETTE[index % len(PALETTE)]
             )
-            axes.bar_label(bars, fmt=_number_format(values), padding=3, fontsize=8)
+            figures = ["" if v is None else fmt % v for v in values] or [""] * len(labels)
+            axes.bar_label(bars, labels=figures, padding=3, fontsize=8)
         axes.set_yticks(positions, labels)
         axes.invert_yaxis()  # first answer at the top, as in the table
         axes.set_xlabel(chart.axis)
-        top = chart.maximum or max((v for _, vs in chart.series for v in vs), default=0) or 1
+        top = (
+            chart.maximum
+            or max((v for _, vs in chart.series for v in vs if v is not None), default=0)
+            or 1
+        )
         axes.set_xlim(0, top * 1.12)
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x", color="#dddddd", linewidth=0.6)

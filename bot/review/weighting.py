@@ -73,7 +73,7 @@ def _totals(
     totals: defaultdict[str, float] = defaultdict(float)
     for weight, person in zip(weights, people, strict=True):
         category = person.get(name)
-        if category in shares:
+        if category is not None and category in shares:
             totals[category] += weight
     return dict(totals)
 

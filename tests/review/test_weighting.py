@@ -46,8 +46,7 @@ def test_weights_converge_to_every_margin_on_a_tangled_sample() -> None:
     chance = random.Random(7)
     sexes, ages = ["female", "male"], ["young", "middle", "old"]
     group = [
-        {"sex": chance.choice(sexes), "age": chance.choices(ages, [5, 3, 1])[0]}
-        for _ in range(300)
+        {"sex": chance.choice(sexes), "age": chance.choices(ages, [5, 3, 1])[0]} for _ in range(300)
     ]
     margins = {
         "sex": {"female": 520, "male": 480},
@@ -61,7 +60,8 @@ def test_weights_converge_to_every_margin_on_a_tangled_sample() -> None:
     assert sum(raking.weights) == pytest.approx(300)
     for name, population in margins.items():
         for category, count in population.items():
-            share = sum(w for w, p in zip(raking.weights, group, strict=True) if p[name] == category)
+            pairs = zip(raking.weights, group, strict=True)
+            share = sum(w for w, p in pairs if p[name] == category)
             assert share / 300 == pytest.approx(count / 1000, abs=1e-8)
 
 
