@@ -50,9 +50,9 @@ def test_a_file_with_one_margin_weights_on_that_margin_alone(
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ('[margins.sex]\ncounts = { woman = 5 }\n', "'woman', which is not an answer to 'sex'"),
-        ('[margins.sex]\ncounts = { female = 5.5 }\n', "female must be a whole number"),
-        ('[margins.sex]\ncounts = { female = -1 }\n', "female must be a whole number"),
+        ("[margins.sex]\ncounts = { woman = 5 }\n", "'woman', which is not an answer to 'sex'"),
+        ("[margins.sex]\ncounts = { female = 5.5 }\n", "female must be a whole number"),
+        ("[margins.sex]\ncounts = { female = -1 }\n", "female must be a whole number"),
         ('[margins.ages]\nquestion = "visibility"\ncounts = { 1 = 5 }\n', "not a single-choice"),
         ("[margins.sex]\n", "needs counts"),
         ("[people]\n", "unknown tables people"),
