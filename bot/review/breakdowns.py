@@ -13,8 +13,7 @@ from typing import Any
 from bot.review.config import Questions
 from bot.review.population import Margin
 from bot.review.results import FEWER, NOT_ANSWERED, SMALL, Chart, Tally, amount, percent, shown
-from bot.review.weighted import answer
-from storage.queries import ResponseRecord
+from bot.review.weighted import Given
 from storage.results import ValueCount
 
 
@@ -77,10 +76,16 @@ def ratings_by_group_chart(
     questions: Questions,
     group: dict[str, Any],
     scale: list[dict[str, Any]],
-    records: Sequence[ResponseRecord],
+    answers: Sequence[Given],
     weights: Sequence[float],
 ) -> Chart:
     """One rating (such as how easy) for each way of contact, for each answer to `group`."""
+    by_group: dict[Any, list[tuple[Given, float]]] = {}
+    for answered, weight in zip(answers, weights, strict=True):
+        value = answered.get((group["question"], ""))
+        by_group.setdefault(value if isinstance(value, str) else None, []).append(
+            (answered, weight)
+        )
     items = [c["item"] for c in scale]
     names = [questions.item_label(item) for item in items]
     groups: list[tuple[str, Any]] = [(label, value) for value, label in group["values"].items()]
@@ -88,10 +93,7 @@ def ratings_by_group_chart(
     series: list[tuple[str, list[float | None]]] = [(name, []) for name in names]
     categories, rows = [], []
     for label, value in groups:
-        members = [
-            (r, w) for r, w in zip(records, weights, strict=True)
-            if answer(r, group["question"]) == value
-        ]  # fmt: skip
+        members = by_group.get(value, [])
         row: list[Any] = [label, shown(len(members), len(members))]
         means = []
         for column in scale:
@@ -125,13 +127,14 @@ def ratings_by_group_chart(
 
 
 def _mean(
-    members: Sequence[tuple[ResponseRecord, float]], column: dict[str, Any]
+    members: Sequence[tuple[Given, float]], column: dict[str, Any]
 ) -> tuple[float | None, int]:
     """The weighted mean score of a loop rating among `members`, and how many gave one."""
     total = weight = 0.0
     n = 0
-    for record, w in members:
-        score = answer(record, column["question"], column["item"])
+    key = (column["question"], column["item"])
+    for answered, w in members:
+        score = answered.get(key)
         if isinstance(score, int | float) and not isinstance(score, bool):
             total += score * w
             weight += w

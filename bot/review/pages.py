@@ -18,9 +18,9 @@ from bot.review.breakdowns import ratings_by_group_chart, representation_chart
 from bot.review.filters import Chosen, FilterError
 from bot.review.results import Chart, Split, build
 from bot.review.site import Site, database, page, require, site, url, whole_number
+from bot.review.weighted import Given, given, weigh
 from bot.review.weighted import value_counts as weighted_counts
 from bot.review.weighted import value_counts_by as weighted_counts_by
-from bot.review.weighted import weigh
 from bot.review.weighting import Raking, effective_size
 from storage import audit as audit_log
 from storage import queries
@@ -200,7 +200,8 @@ async def charts_for(request: web.Request, picked: Chosen, only: str | None = No
     groups = [q for q in here.config.breakdowns if here.questions.column(q) is not None]
     wanted = only is None or only.startswith(("per-option-", "represent-")) or weighted
     records = await stored.find_responses(db, filters=filters) if wanted else []
-    raking = weigh(records, here.population) if weighted or only is None else None
+    answers = [given(record) for record in records]
+    raking = weigh(answers, here.population) if weighted or only is None else None
     weights = raking.weights if weighted and raking else [1.0] * len(records)
     shown = weighted_counts(records, weights) if weighted else counts
     total = sum(funnel_counts(funnel, filters))
@@ -212,7 +213,7 @@ async def charts_for(request: web.Request, picked: Chosen, only: str | None = No
         split = weighted_counts_by(records, weights, question_id) if weighted else raw
         breakdowns[question_id] = Split(split, raw, total)
     charts = build(here.questions, shown, funnel, breakdowns, raw_counts=counts)
-    charts += group_charts(here, groups, records, weights, counts, shown if weighted else None)
+    charts += group_charts(here, groups, answers, weights, counts, shown if weighted else None)
     if weighted:
         for chart in charts:
             counted = chart.id in ("funnel", "stopped") or chart.id.startswith("represent-")
@@ -235,7 +236,7 @@ def funnel_counts(funnel: Funnel, filters: ResponseFilter) -> list[int]:
 def group_charts(
     here: Site,
     groups: list[str],
-    records: list[ResponseRecord],
+    answers: list[Given],
     weights: list[float],
     raw: list[ValueCount],
     weighted: list[ValueCount] | None,
@@ -252,7 +253,7 @@ def group_charts(
         column = questions.column(question_id)
         for scale in questions.looped("scale").values():
             if column is not None:
-                charts.append(ratings_by_group_chart(questions, column, scale, records, weights))
+                charts.append(ratings_by_group_chart(questions, column, scale, answers, weights))
     return charts
 
 

@@ -17,23 +17,22 @@ from bot.review.weighting import Raking, rake
 from storage.queries import ResponseRecord
 from storage.results import ValueCount
 
-
-def answer(record: ResponseRecord, question_id: str, item: str = "") -> Any:
-    """A response's answer to a question (and loop option), or None."""
-    for given in record.answers:
-        if given.question_id == question_id and given.item == item:
-            return given.value
-    return None
+Given = dict[tuple[str, str], Any]  # (question id, loop option) -> a response's answer
 
 
-def weigh(records: Sequence[ResponseRecord], population: Population) -> Raking:
-    """Weights for the responses, raked to the population's margins."""
+def given(record: ResponseRecord) -> Given:
+    """A response's answers by question and loop option ("" for questions asked once)."""
+    return {(a.question_id, a.item): a.value for a in record.answers}
+
+
+def weigh(answers: Sequence[Given], population: Population) -> Raking:
+    """Weights for the responses (their answers, from `given`), raked to the population."""
     margins = population.counts()
     people = []
-    for record in records:
+    for answered in answers:
         person: dict[str, str | None] = {}
         for question in margins:
-            value = answer(record, question)
+            value = answered.get((question, ""))
             person[question] = value if isinstance(value, str) else None
         people.append(person)
     return rake(people, margins)
@@ -57,7 +56,7 @@ def value_counts_by(
     """Like `value_counts`, split by the answer to `group_question` (None: not answered)."""
     groups: defaultdict[Any, list[tuple[ResponseRecord, float]]] = defaultdict(list)
     for record, weight in zip(records, weights, strict=True):
-        value = answer(record, group_question)
+        value = given(record).get((group_question, ""))
         key = value if value is None or isinstance(value, str) else json.dumps(value)
         groups[key].append((record, weight))
     return {

@@ -19,9 +19,10 @@ so the page can say which groups the results cannot speak for.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 Person = Mapping[str, str | None]  # margin name -> the category the respondent is in, if any
 
@@ -41,11 +42,11 @@ def rake(
     margins: Mapping[str, Mapping[str, float]],
     *,
     tolerance: float = 1e-6,
-    max_iterations: int = 100,
+    max_iterations: int = 1000,
 ) -> Raking:
     """Weights whose shares match each margin's population counts (see the module's notes)."""
-    weights = [1.0] * len(people)
-    targets: dict[str, dict[str, float]] = {}
+    weights = np.ones(len(people))
+    fitted: list[tuple[np.ndarray, np.ndarray]] = []  # per margin: category codes, target shares
     empty: dict[str, list[str]] = {}
     for name, population in margins.items():
         present = {person.get(name) for person in people}
@@ -54,55 +55,48 @@ def rake(
         if missing:
             empty[name] = missing
         total = sum(counted.values())
-        if total > 0:
-            targets[name] = {category: n / total for category, n in counted.items()}
-    if not targets:
-        return Raking(weights, 0, True, empty)
+        if total <= 0:
+            continue
+        index = {category: number for number, category in enumerate(counted)}
+        # -1: an answer this margin has no count for; that margin leaves its weight alone.
+        codes = np.array([index.get(person.get(name) or "", -1) for person in people])
+        shares = np.array([n / total for n in counted.values()])
+        fitted.append((codes, shares))
+    if not fitted:
+        return Raking(weights.tolist(), 0, True, empty)
     for iteration in range(1, max_iterations + 1):
-        for name, shares in targets.items():
-            _fit(weights, people, name, shares)
-        if max(_gap(weights, people, name, shares) for name, shares in targets.items()) < tolerance:
-            return Raking(weights, iteration, True, empty)
-    return Raking(weights, max_iterations, False, empty)
+        for codes, shares in fitted:
+            _fit(weights, codes, shares)
+        if max(_gap(weights, codes, shares) for codes, shares in fitted) < tolerance:
+            return Raking(weights.tolist(), iteration, True, empty)
+    return Raking(weights.tolist(), max_iterations, False, empty)
 
 
-def _totals(
-    weights: list[float], people: Sequence[Person], name: str, shares: Mapping[str, float]
-) -> dict[str, float]:
-    """The weight in each of a margin's categories (those who answered outside it left out)."""
-    totals: defaultdict[str, float] = defaultdict(float)
-    for weight, person in zip(weights, people, strict=True):
-        category = person.get(name)
-        if category is not None and category in shares:
-            totals[category] += weight
-    return dict(totals)
+def _totals(weights: np.ndarray, codes: np.ndarray, categories: int) -> np.ndarray:
+    """The weight in each of a margin's categories (those outside it left out)."""
+    inside = codes >= 0
+    return np.bincount(codes[inside], weights=weights[inside], minlength=categories)
 
 
-def _fit(
-    weights: list[float], people: Sequence[Person], name: str, shares: Mapping[str, float]
-) -> None:
+def _fit(weights: np.ndarray, codes: np.ndarray, shares: np.ndarray) -> None:
     """Scale the weights in each category so the margin's shares match, in place."""
-    totals = _totals(weights, people, name, shares)
-    answered = sum(totals.values())
-    factors = {c: shares[c] * answered / total for c, total in totals.items() if total > 0}
-    for index, person in enumerate(people):
-        category = person.get(name)
-        if category in factors:
-            weights[index] *= factors[category]
+    totals = _totals(weights, codes, len(shares))
+    wanted = shares * totals.sum()
+    factors = np.divide(wanted, totals, out=np.ones_like(totals), where=totals > 0)
+    inside = codes >= 0
+    weights[inside] *= factors[codes[inside]]
 
 
-def _gap(
-    weights: list[float], people: Sequence[Person], name: str, shares: Mapping[str, float]
-) -> float:
+def _gap(weights: np.ndarray, codes: np.ndarray, shares: np.ndarray) -> float:
     """The largest difference between a weighted share and the population's share."""
-    totals = _totals(weights, people, name, shares)
-    answered = sum(totals.values())
+    totals = _totals(weights, codes, len(shares))
+    answered = totals.sum()
     if answered <= 0:
         return 0.0
-    return max(abs(totals.get(c, 0.0) / answered - share) for c, share in shares.items())
+    return float(np.abs(totals / answered - shares).max())
 
 
 def effective_size(weights: Sequence[float]) -> float:
     """Kish's effective sample size: (sum of weights) squared over the sum of squared weights."""
     squares = sum(w * w for w in weights)
-    return sum(weights) ** 2 / squares if squares > 0 else 0.0
+    return float(sum(weights) ** 2 / squares) if squares > 0 else 0.0
