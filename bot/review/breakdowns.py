@@ -117,7 +117,8 @@ def ratings_by_group_chart(
             f"in each group who used it."
         ),
         categories=categories,
-        series=series,
+        # A way of contact nobody in any group drawn rated has no bars and no key.
+        series=[(name, values) for name, values in series if any(v is not None for v in values)],
         axis="Mean score (1 to 5)",
         headers=headers,
         rows=rows,

@@ -84,7 +84,7 @@ def _draw(chart: Chart) -> bytes:
         axes.set_axisbelow(True)
         if len(chart.series) > 1:
             figure.legend(
-                loc="outside upper left", ncols=len(chart.series), frameon=False, fontsize=9
+                loc="outside upper left", ncols=min(len(chart.series), 2), frameon=False, fontsize=9
             )
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None})

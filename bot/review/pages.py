@@ -32,7 +32,7 @@ from storage.results import Funnel, ResponseFilter, ValueCount
 
 COMPLETED = ResponseStatus.COMPLETED.value
 WEIGHTED = "Weighted to the population by district, age band and sex."
-NOT_WEIGHTED = "Not weighted: these are responses as counted."
+NOT_WEIGHTED = "Not weighted: these count people, not their views."
 
 EXPORT_FORMATS = {
     "csv": "CSV",
@@ -179,8 +179,8 @@ def _answer(request: web.Request, answer: Answer) -> dict[str, Any]:
 
 
 def results_chosen(request: web.Request) -> tuple[Chosen, ResponseFilter]:
-    """The results' filters, completed responses only unless status is given; and the
-    same filters with only the status asked for, for how far people got."""
+    """The results' filters (completed responses only unless status is given), and the
+    filters as given."""
     picked = chosen(request)
     everyone = picked.filters
     if picked.values.get("status"):
@@ -193,7 +193,8 @@ async def charts_for(request: web.Request, picked: Chosen, only: str | None = No
     here = site(request)
     db = database(request)
     filters = picked.filters
-    everyone = filters if picked.values.get("status") else replace(filters, status=None)
+    # How far people got counts everyone the other filters pick, whatever their status.
+    everyone = replace(filters, status=None)
     weighted = picked.values.get("weighted") == "yes" and bool(here.population.margins)
     funnel = await stored.funnel(db, filters=everyone)
     counts = await stored.value_counts(db, filters=filters)
@@ -216,8 +217,9 @@ async def charts_for(request: web.Request, picked: Chosen, only: str | None = No
     charts += group_charts(here, groups, answers, weights, counts, shown if weighted else None)
     if weighted:
         for chart in charts:
-            counted = chart.id in ("funnel", "stopped") or chart.id.startswith("represent-")
-            chart.notes.append(NOT_WEIGHTED if counted else WEIGHTED)
+            if not chart.id.startswith("represent-"):  # those show both, side by side
+                counted = chart.id in ("funnel", "stopped")
+                chart.notes.append(NOT_WEIGHTED if counted else WEIGHTED)
     return Results(charts, total, weighted, raking)
 
 
