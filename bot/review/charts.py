@@ -11,6 +11,8 @@ import asyncio
 import io
 import textwrap
 import threading
+import time
+from collections import OrderedDict
 
 from bot.review.results import Chart
 
@@ -33,6 +35,34 @@ class ChartDrawer:
         """The chart as an SVG document."""
         with self._lock:
             return _draw(chart)
+
+
+class RecentCharts:
+    """The charts of the results pages shown lately, by their filters, for their pictures.
+
+    A results page is followed at once by a request for each of its charts'
+    pictures; counting everything again for each would cost far more than the
+    page did. Kept a few minutes, for a handful of filters, in this process only.
+    """
+
+    def __init__(self, seconds: float = 300, size: int = 16) -> None:
+        self._seconds = seconds
+        self._size = size
+        self._kept: OrderedDict[str, tuple[float, dict[str, Chart]]] = OrderedDict()
+
+    def keep(self, key: str, charts: list[Chart]) -> None:
+        """Remember a page's charts."""
+        self._kept[key] = (time.monotonic(), {chart.id: chart for chart in charts})
+        self._kept.move_to_end(key)
+        while len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+
+    def find(self, key: str, chart_id: str) -> Chart | None:
+        """A chart from a page shown lately with the same filters, if any."""
+        kept = self._kept.get(key)
+        if kept is None or time.monotonic() - kept[0] > self._seconds:
+            return None
+        return kept[1].get(chart_id)
 
 
 def _draw(chart: Chart) -> bytes:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.review import exports
-from bot.review.pages import charts_for, chosen, results_chosen
+from bot.review.pages import charts_for, chosen, results_chosen, results_key
 from bot.review.results import is_breakdown
 from bot.review.site import database, require, site
 from storage import audit
@@ -30,8 +30,10 @@ async def chart(request: web.Request) -> web.StreamResponse:
     require(request, "read")
     wanted = request.match_info["chart"]
     picked, _ = results_chosen(request)
-    charts = (await charts_for(request, picked, only=wanted)).charts
-    found = next((c for c in charts if c.id == wanted), None)
+    found = site(request).recent.find(results_key(picked), wanted)
+    if found is None:
+        charts = (await charts_for(request, picked, only=wanted)).charts
+        found = next((c for c in charts if c.id == wanted), None)
     if found is None:
         raise web.HTTPNotFound(text="There is no such chart.")
     picture = await site(request).charts.svg(found)

@@ -188,6 +188,11 @@ def results_chosen(request: web.Request) -> tuple[Chosen, ResponseFilter]:
     return Chosen(replace(everyone, status=COMPLETED), picked.values), everyone
 
 
+def results_key(picked: Chosen) -> str:
+    """The filters as one text, to find a results page's charts again."""
+    return "&".join(f"{name}={value}" for name, value in sorted(picked.describe().items()))
+
+
 async def charts_for(request: web.Request, picked: Chosen, only: str | None = None) -> Results:
     """The results' charts for these filters (only the one wanted, when `only` is given)."""
     here = site(request)
@@ -265,6 +270,7 @@ async def results(request: web.Request) -> web.StreamResponse:
     picked, _ = results_chosen(request)
     found = await charts_for(request, picked)
     query = picked.describe()
+    site(request).recent.keep(results_key(picked), found.charts)
     population = site(request).population
     weighting: dict[str, Any] = {
         "available": bool(population.margins),

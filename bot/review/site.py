@@ -13,7 +13,7 @@ import jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.review.charts import ChartDrawer
+from bot.review.charts import ChartDrawer, RecentCharts
 from bot.review.config import Questions, ReviewConfig
 from bot.review.filters import STATUS_LABELS
 from bot.review.population import Population, load_population
@@ -43,6 +43,7 @@ class Site:
     charts: ChartDrawer
     throttle: AddressThrottle
     population: Population
+    recent: RecentCharts
 
     @classmethod
     def build(cls, config: ReviewConfig, codebook: dict[str, Any]) -> Site:
@@ -70,7 +71,10 @@ class Site:
             if config.population_file
             else Population()
         )
-        return cls(config, questions, policy, templates, ChartDrawer(), throttle, population)
+        drawer = ChartDrawer()
+        return cls(
+            config, questions, policy, templates, drawer, throttle, population, RecentCharts()
+        )
 
 
 SITE = web.AppKey("review_site", Site)
