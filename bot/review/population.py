@@ -14,18 +14,22 @@ keyed by the survey's option ids:
     source = "ONS Census 2021, table TS007"
     counts = { broxbourne = 76000, dacorum = 120000 }
 
-A margin may be left out (weighting then uses the margins there are); every
-count must be a whole number and every key an option of its question.
+A margin may be left out (weighting then uses the margins there are), and one
+for a question the survey does not have is left out with a warning; every count
+must be a whole number and every key an option of its question.
 """
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.review.config import Questions
+
+log = logging.getLogger(__name__)
 
 
 class PopulationError(ValueError):
@@ -84,8 +88,15 @@ def load_population(path: str | Path, questions: Questions) -> Population:
     except tomllib.TOMLDecodeError as error:
         raise PopulationError(f"{where} is not valid TOML: {error}.") from error
     about = raw.get("population", {})
+    missing = [str(line) for line in about.get("missing", [])]
     margins = {}
     for name, table in raw.get("margins", {}).items():
+        question = str(table.get("question", name)) if isinstance(table, dict) else name
+        if not any(column["question"] == question for column in questions.columns):
+            # Another survey, without this question: its results are not weighted on it.
+            log.warning("%s: the survey has no question %r; not weighting on it.", where, question)
+            missing.append(f"The survey has no question {question!r}, so it is not weighted on.")
+            continue
         margins[name] = _margin(where, name, table, questions)
     unknown = set(raw) - {"population", "margins"}
     if unknown:
@@ -94,7 +105,7 @@ def load_population(path: str | Path, questions: Questions) -> Population:
         area=str(about.get("area", "")),
         base=str(about.get("base", "")),
         source=str(about.get("source", "")),
-        missing=[str(line) for line in about.get("missing", [])],
+        missing=missing,
         margins=margins,
     )
 

@@ -46,6 +46,18 @@ def test_a_file_with_one_margin_weights_on_that_margin_alone(
     assert population.margins["sex"].share("female") == 55.6
 
 
+def test_a_margin_for_a_question_the_survey_lacks_is_left_out_and_said_so(
+    tmp_path: Path, codebook: dict[str, Any]
+) -> None:
+    text = '[margins.ward]\nquestion = "ward"\ncounts = { a = 1 }\n'
+    text += "[margins.sex]\ncounts = { female = 5, male = 4 }\n"
+
+    population = load_population(write(tmp_path, text), Questions(codebook))
+
+    assert list(population.counts()) == ["sex"]
+    assert population.missing == ["The survey has no question 'ward', so it is not weighted on."]
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -53,6 +65,7 @@ def test_a_file_with_one_margin_weights_on_that_margin_alone(
         ("[margins.sex]\ncounts = { female = 5.5 }\n", "female must be a whole number"),
         ("[margins.sex]\ncounts = { female = -1 }\n", "female must be a whole number"),
         ('[margins.ages]\nquestion = "visibility"\ncounts = { 1 = 5 }\n', "not a single-choice"),
+        ("[margins.sex]\ncounts = []\n", "needs counts"),
         ("[margins.sex]\n", "needs counts"),
         ("[people]\n", "unknown tables people"),
         ("not = [toml", "is not valid TOML"),
