@@ -272,7 +272,7 @@ def per_option_ratings_chart(
         means: list[float | None] = []
         for row, column in zip(rows, columns, strict=True):
             mean, n = tally.mean(column)
-            means.append(mean or 0.0)
+            means.append(mean)  # None: nobody used it, so no bar
             row += [amount(n), mean if mean is not None else ""]
             top = max(top, max(int(v) for v in column["values"]))
         series.append((questions.label(question_id), means))
@@ -303,7 +303,7 @@ def per_option_yes_chart(
     for label, column in zip(labels, columns, strict=True):
         chosen, answered, _ = tally.options(column)
         yes = chosen.get("yes", 0)
-        shares.append(percent(yes, answered))
+        shares.append(percent(yes, answered) if answered else None)
         rows.append([label, amount(answered), amount(yes), percent(yes, answered)])
     title = questions.label(question_id)
     return Chart(

@@ -94,6 +94,8 @@ async def test_ease_and_satisfaction_per_channel_are_mean_scores_side_by_side(
     assert [s["name"] for s in ratings["series"]] == ["How easy", "Satisfaction with the outcome"]
     assert row(ratings, "Calling 101") == ["Calling 101", 2, 3.0, 2, 2.0]
     assert row(ratings, "Webchat") == ["Webchat", 0, "", 0, ""]
+    webchat = ratings["categories"].index("Webchat")
+    assert [s["values"][webchat] for s in ratings["series"]] == [None, None]  # no bars
 
 
 async def test_preferred_way_is_the_share_who_said_yes_per_channel(
