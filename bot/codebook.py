@@ -48,4 +48,6 @@ def _column(survey: Survey, question_id: str, item: str) -> dict[str, Any]:
         "label": fill(label, survey, {}, item),
         "text": fill(question.text, survey, {}, item) if item else question.text,
         "values": values,
+        # A follow-up asked only after a vague answer: the question it follows up.
+        "follows_up": question.follows_up,
     }

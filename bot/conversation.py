@@ -12,9 +12,10 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from bot.settings import Settings
 from dialogs import engine
 from dialogs.safety import Scores
 from dialogs.schema import Survey
+from storage.carry_on import carry_on, stopped_at
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
 from storage.queries import completed_before
@@ -77,6 +79,31 @@ def new_reference() -> str:
     return "".join(REFERENCE_ALPHABET[byte & 31] for byte in secrets.token_bytes(REFERENCE_LENGTH))
 
 
+# A code typed to carry on a stopped survey: "HX7K 2P9Q", "hx7k-2p9q", "my code is HX7K2P9Q".
+_TYPED_CODE = re.compile(
+    r"^(?:(?:my\s+|the\s+)?code(?:\s+is)?\s*:?\s*)?([a-z0-9]{4})[\s-]?([a-z0-9]{4})[.!]?$",
+    re.IGNORECASE,
+)
+# Phases in which a code is looked for: before the survey has started in this chat, or
+# stopped in it. Part way through, eight letters are an answer.
+CODE_PHASES = frozenset({"new", "consent", "declined", "closed", "taken_part", "stopped"})
+
+
+def typed_code(text: str) -> str | None:
+    """The carry-on code a message consists of, upper-cased, if it is one."""
+    found = _TYPED_CODE.match(text.strip())
+    if not found:
+        return None
+    code = (found.group(1) + found.group(2)).upper()
+    return code if all(c in REFERENCE_ALPHABET for c in code) else None
+
+
+def code_hash(settings: Settings, code: str) -> str:
+    """The keyed hash a carry-on code is stored under: the code itself is never kept."""
+    message = f"carry-on:{code}".encode()
+    return hmac.new(settings.resident_hash_key.encode(), message, hashlib.sha256).hexdigest()
+
+
 def resident_hash(settings: Settings, channel: str, user_id: str) -> str:
     """A keyed hash that recognises a returning resident without storing their id."""
     message = f"{channel}:{user_id}".encode()
@@ -122,10 +149,18 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     redacted = services.language.redactor.redact(arrival.text)
     scores = await _scores(services, arrival)
 
+    code = None if arrival.welcome else typed_code(arrival.text)
+    carry_on_code = new_reference()
+
     def step(connection: sa.Connection) -> list[dict[str, Any]]:
         lock_conversation(connection, arrival.conversation_id)
         stored = read_state(connection, key)
-        if stored is None:
+        carried = None
+        if code is not None and (stored is None or stored.get("phase") in CODE_PHASES):
+            carried = _carried_on(services, connection, arrival, key, stored, code, now)
+        if carried is not None:
+            outcome, etag = carried
+        elif stored is None:
             taken_part = check_taken_part and completed_before(
                 connection, resident=resident, survey_id=survey.id
             )
@@ -139,6 +174,7 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
                     taken_part=taken_part,
                     redacted=redacted,
                     scores=scores,
+                    carry_on_code=carry_on_code,
                 )
                 outcome = engine.turn(survey, engine.new_state(survey), incoming)
             etag = None
@@ -147,7 +183,12 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
         else:
             etag = stored.pop(ETAG_KEY)
             incoming = engine.Incoming(
-                arrival.text, now, reference, redacted=redacted, scores=scores
+                arrival.text,
+                now,
+                reference,
+                redacted=redacted,
+                scores=scores,
+                carry_on_code=carry_on_code,
             )
             outcome = engine.turn(survey, stored, incoming)
         outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
@@ -156,6 +197,55 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
         return outgoing
 
     return await services.db.run_write(step)
+
+
+def _carried_on(
+    services: Services,
+    connection: sa.Connection,
+    arrival: Arrival,
+    key: str,
+    stored: dict[str, Any] | None,
+    code: str,
+    now: datetime,
+) -> tuple[engine.Outcome, str | None] | None:
+    """A carry-on code typed here: the survey it stopped, moved into this chat.
+
+    Returns the turn's outcome and the e-tag to write over, or None when the
+    message is not a code after all and the turn goes on as usual.
+    """
+    survey = services.survey
+    hashed = code_hash(services.settings, code)
+    found = stopped_at(connection, code_hash=hashed, now=now)
+    if found is None:
+        if stored is not None and stored.get("phase") == "stopped":
+            return None  # Stopped here: "continue" is what they need; the engine says so.
+        etag = None if stored is None else stored.pop(ETAG_KEY)
+        return engine.code_not_recognised(survey, stored, now), etag
+    old_conversation, old_key = found
+    if old_conversation == arrival.conversation_id:
+        if stored is None:
+            return None
+        etag = stored.pop(ETAG_KEY)
+        return engine.carried_on(survey, stored, now), etag
+    if stored is not None and stored.get("phase") == "stopped":
+        # A survey stopped in this chat too: one chat holds one survey, so this one stays.
+        return None
+    lock_conversation(connection, old_conversation)
+    state = carry_on(
+        connection,
+        code_hash=hashed,
+        old_key=old_key,
+        old_conversation=old_conversation,
+        new_key=key,
+        new_conversation=arrival.conversation_id,
+        channel=arrival.channel,
+    )
+    if state is None:
+        etag = None if stored is None else stored.pop(ETAG_KEY)
+        return engine.code_not_recognised(survey, stored, now), etag
+    state.pop(ETAG_KEY, None)
+    log.info("survey carried on from %s in %s", old_conversation, arrival.conversation_id)
+    return engine.carried_on(survey, state, now), None
 
 
 async def _scores(services: Services, arrival: Arrival) -> Scores | None:
@@ -234,7 +324,17 @@ def _record(
         incoming=_redacted_activity(services, arrival, redacted),
         outgoing=outgoing,
         discard_conversation=bool(events.get("discard")),
+        carry_on_code=_code_to_keep(services, events),
     )
+
+
+def _code_to_keep(services: Services, events: dict[str, Any]) -> tuple[str, datetime] | None:
+    """The code the resident was given to carry on in another chat, as it is stored."""
+    code = events.get("carry_on_code")
+    if not code:
+        return None
+    expires = datetime.now(UTC) + timedelta(days=engine.CARRY_ON_DAYS)
+    return code_hash(services.settings, str(code)), expires
 
 
 def _redacted_activity(

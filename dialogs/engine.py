@@ -46,6 +46,8 @@ MISSES_BEFORE_SKIP_OFFER = 2
 # The flag, and the [safety] reply, for a message that might need help.
 UNSURE_FLAG = "unsure"
 WELCOME_BACK_AFTER_SECONDS = 60 * 60
+# How long the code given at stop carries the survey on in another chat.
+CARRY_ON_DAYS = 7
 
 COMMANDS = {
     "help": ("help", "?", "what do i do", "how does this work", "commands", "options"),
@@ -93,6 +95,8 @@ class Incoming:
     # The learned safety classifier's view of the text, when the caller ran it
     # (see `needs_scores`); the rules run on every message regardless.
     scores: Scores | None = field(default=None, kw_only=True)
+    # A fresh code to give if the resident stops, to carry on in any chat (made by the caller).
+    carry_on_code: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -692,17 +696,60 @@ def _on_confirm_restart(survey: Survey, outcome: Outcome, incoming: Incoming) ->
 
 
 def _stop(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
-    """End politely, keeping the answers so far; the resident can come back."""
+    """End politely, keeping the answers so far; the resident can come back, in any chat."""
     state = outcome.state
     state["before_stop"] = state["phase"]
     state["phase"] = "stopped"
     outcome.events["status"] = "abandoned"
-    return outcome.say(
-        render.text(
-            "You have stopped the survey. The answers you gave have been kept. Thank you for your "
-            "time. If you change your mind, type continue to carry on where you left off."
-        )
+    text = (
+        "You have stopped the survey. The answers you gave have been kept. Thank you for your "
+        "time. If you change your mind, type continue to carry on where you left off."
     )
+    code = incoming.carry_on_code
+    if code:
+        outcome.events["carry_on_code"] = code
+        text += (
+            f" To carry on in another chat with us, on this device or another, type this code:"
+            f" {show_code(code)}. It works for {CARRY_ON_DAYS} days."
+        )
+    return outcome.say(render.text(text))
+
+
+def show_code(code: str) -> str:
+    """A code as the resident is shown it: in two halves, "HX7K 2P9Q"."""
+    half = len(code) // 2
+    return f"{code[:half]} {code[half:]}"
+
+
+def carried_on(survey: Survey, state: dict[str, Any], now: datetime) -> Outcome:
+    """A survey stopped in another chat, carried on here with its code: where it stopped."""
+    outcome = Outcome(_copy(state))
+    state = outcome.state
+    state["seen"] = now.isoformat()
+    if state.get("phase") == "stopped":
+        state["phase"] = state.pop("before_stop", "asking")
+    outcome.events["status"] = "in_progress"
+    outcome.say(render.text("Welcome back. Here is where you stopped."))
+    if state["phase"] == "asking" and not state.get("at"):
+        return _advance(survey, outcome)
+    return _repeat(survey, outcome)
+
+
+CODE_NOT_RECOGNISED = (
+    "That code did not work. It may have been used already, or be more than "
+    f"{CARRY_ON_DAYS} days old. You can start the survey again."
+)
+
+
+def code_not_recognised(survey: Survey, state: dict[str, Any] | None, now: datetime) -> Outcome:
+    """A code typed before the survey started that carries nothing on: say so, then welcome."""
+    if state is None or state.get("phase") in ("new", "closed"):
+        outcome = start(survey, now)
+    else:
+        outcome = Outcome(_copy(state))
+        outcome.state["seen"] = now.isoformat()
+        _repeat(survey, outcome)
+    return outcome.say_first([render.text(CODE_NOT_RECOGNISED)])
 
 
 def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:

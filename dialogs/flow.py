@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.schema import Condition, Kind, Question, Survey
+from dialogs.vague import is_vague
 
 Position = tuple[str, str]  # (question id, loop option id or "")
 Answers = dict[str, dict[str, Any]]  # key -> {"value": ..., "raw": ...}
@@ -79,15 +80,23 @@ def plan(survey: Survey, answers: Answers) -> list[Position]:
     while index < len(questions):
         question = questions[index]
         if question.for_each is None:
-            if applies(question.when, survey, answers):
+            if applies(question.when, survey, answers) and _followed_up(question, answers, ""):
                 route.append((question.id, ""))
             index += 1
             continue
         group = _loop_group(questions, index)
         for item in chosen(survey, answers, question.for_each):
-            route.extend((q.id, item) for q in group)
+            route.extend((q.id, item) for q in group if _followed_up(q, answers, item))
         index += len(group)
     return route
+
+
+def _followed_up(question: Question, answers: Answers, item: str) -> bool:
+    """A follow-up question is on the route only after a vague answer to its question."""
+    if not question.follows_up:
+        return True
+    given = value(answers, question.follows_up, item)
+    return isinstance(given, str) and is_vague(given)
 
 
 def _loop_group(questions: tuple[Question, ...], start: int) -> list[Question]:

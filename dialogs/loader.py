@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,8 @@ QUESTION_KEYS = {
     "max_label",
     "min_length",
     "max_length",
+    "follow_up",
+    "places_from",
 }
 OPTION_KEYS = {"id", "label", "name", "synonyms", "exclusive", "range"}
 CONDITION_TESTS = ("is", "is_not", "includes", "excludes", "answered", "some_unchosen")
@@ -288,7 +290,73 @@ class _Checker:
                 continue
             seen[question.id] = question
             built.append(question)
-        return built
+            more = self.follow_up(question, raw, where, seen)
+            if more is not None:
+                seen[more.id] = more
+                built.append(more)
+        return [self.places(q, raw_questions, seen) for q in built]
+
+    def places(
+        self, question: Question, raw_questions: list[Any], seen: dict[str, Question]
+    ) -> Question:
+        """A question's `places_from`: the options of another question (any, before or after)
+        whose labels and synonyms name places in the area, such as the district question's."""
+        raw = next(
+            (r for r in raw_questions if isinstance(r, dict) and r.get("id") == question.id), {}
+        )
+        source_id = raw.get("places_from")
+        if source_id is None:
+            return question
+        where = f'question "{question.id}"'
+        source = seen.get(source_id) if isinstance(source_id, str) else None
+        if source is None or not source.options:
+            self.problem(
+                where,
+                f'places_from names "{source_id}", which is not a question with options',
+                near=question.id,
+            )
+            return question
+        names = {n for o in source.options for n in (o.label, *o.synonyms) if n.strip()}
+        return replace(question, places=tuple(sorted(names)))
+
+    def follow_up(
+        self, question: Question, raw: dict[str, Any], where: str, seen: dict[str, Question]
+    ) -> Question | None:
+        """The follow-up question a free-text question declares, asked only on a vague answer.
+
+        It is a question of its own ("changes_more"), just after the one it follows
+        up and in the same loop, optional and as long, so it is stored, shown at the
+        check-your-answers step and exported like any other.
+        """
+        text = raw.get("follow_up")
+        if text is None:
+            return None
+        where = f'{where} (id "{question.id}")'
+        if question.kind is not Kind.FREE_TEXT:
+            self.problem(where, "only a free_text question can have a follow_up", near=question.id)
+            return None
+        if not isinstance(text, str) or not text.strip():
+            self.problem(where, 'give the follow-up as text: follow_up = "..."', near=question.id)
+            return None
+        more_id = f"{question.id}_more"
+        if more_id in seen:
+            self.problem(
+                where,
+                f'the follow-up\'s id "{more_id}" is used by an earlier question',
+                near=question.id,
+            )
+            return None
+        short = question.short or question.id
+        return Question(
+            id=more_id,
+            kind=Kind.FREE_TEXT,
+            text=text.strip(),
+            optional=True,
+            short=f"{short}: more detail",
+            for_each=question.for_each,
+            max_length=question.max_length,
+            follows_up=question.id,
+        )
 
     def question(
         self, raw: dict[str, Any], where: str, earlier: dict[str, Question]

@@ -499,6 +499,13 @@ _BARE_ADDRESS = re.compile(
     r"(?:the\s+)?"
     r"[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)\b"
 )
+# A house known only by its number: "we're at no 14", "outside number 72 on the corner".
+# "number 3 in the queue" is a place in a queue, and 101 and 999 are never houses.
+_NUMBER_ONLY_ADDRESS = re.compile(
+    r"(?P<lead>\b(?i:at|outside|opposite|next\s+door\s+to|near|round\s+at|over\s+at|lives\s+at"
+    r"|live\s+at|living\s+at)\s+)(?i:no\.?\s*|number\s+)(?!(?:101|999|111)\b)\d{1,4}[a-z]?\b"
+    r"(?!\s*(?:%|(?i:in\s+(?:the\s+)?(?:queue|line|list|rankings?)|on\s+the\s+list|of\s+\d)))"
+)
 _HOUSE_WORDS = (
     "Cottage|Cottages|House|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow|Rectory"
     "|Vicarage|Grange|Cottage|Oast|Retreat|Haven"
@@ -778,6 +785,7 @@ STEPS: tuple[Step, ...] = (
     Step(ADDRESS, _ADDRESS, _check_address),
     Step(ADDRESS, _HOUSE_AND_STREET, _check_house_and_street),
     Step(ADDRESS, _BARE_ADDRESS, _check_bare_address),
+    Step(ADDRESS, _NUMBER_ONLY_ADDRESS, _check_bare_address),
     Step(ADDRESS, _NUMBERED_NAME, _check_numbered_name),
     Step(ADDRESS, _FLAT, _whole(ADDRESS)),
     Step(ADDRESS, _ADDRESS_TAIL, _check_street_after),

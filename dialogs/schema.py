@@ -79,6 +79,12 @@ class Question:
     max_length: int = 1000
     # How the question reads in the check-your-answers summary.
     short: str = ""
+    # Places that count as the area the question is about, for answers such as "I work in
+    # Watford but live in Luton" (the labels and synonyms of another question's options).
+    places: tuple[str, ...] = ()
+    # A follow-up, asked only when the answer to this free-text question is vague
+    # (`dialogs.vague`): the id of that question. Built from its `follow_up` text.
+    follows_up: str = ""
 
     def option(self, option_id: str) -> Option | None:
         """The option with this id, if the question has it."""

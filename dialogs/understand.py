@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -303,6 +303,13 @@ def read_single(question: Question, text: str) -> Reading:
     exact = _exact(question, text)
     if exact:
         return Understood(exact.id, tapped=True)
+    where = _where_they_are(question, text)
+    if where == ASK_AGAIN:
+        return NotUnderstood(choice_message(question))
+    if where:
+        # Read back, not taken as a tap: "I have put: I work here".
+        reading = read_single(replace(question, places=()), where)
+        return Understood(reading.value) if isinstance(reading, Understood) else reading
     numbers = _numbers_only(text)
     if numbers and len(numbers) == 1:
         return _by_number(question, numbers[0])
@@ -321,6 +328,80 @@ def read_single(question: Question, text: str) -> Reading:
             f"Type its number{_or_skip(question)}."
         )
     return NotUnderstood(choice_message(question))
+
+
+# Where a resident says they live and work, for a question with `places` ("Do you live or
+# work in Hertfordshire?"): "work in watford but live in london" is work.
+_LIVES = frozenset("live living lives lived reside resident".split())
+_WORKS = frozenset("work working works job employed commute commuting".split())
+# Other reasons to be in the area: the answer is not for the words to decide.
+_OTHER_REASONS = frozenset("study studying student school college uni university".split())
+_AT_PLACE = frozenset("in at to into near outside round around".split())
+# Words after "in" that name no place of their own: "work in a shop in Hitchin".
+_NOT_PLACES = frozenset("a an the my our his her their this that one some it town home".split())
+_AREA = frozenset({"herts", "hertfordshire", "here", "the county", "the area", "this area"})
+ASK_AGAIN = "?"
+
+
+def _where_they_are(question: Question, text: str) -> str | None:
+    """For a question with `places`: "live", "work", "live and work" or "neither of them"
+    when the answer says where, ASK_AGAIN when it says only that one is elsewhere, and
+    None when it names no place (the usual reading then applies)."""
+    if not question.places:
+        return None
+    tokens = words(text)
+    if NEGATIONS & set(tokens) or {"dont", "didnt", "doesnt"} & set(tokens):
+        return None
+    places = {normalise(p) for p in question.places} | _AREA
+    # Each verb with the words after it, up to the next verb: "work at tesco in stevenage
+    # live in bedford" is work in Stevenage, live in Bedford.
+    starts = [i for i, t in enumerate(tokens) if t in _LIVES or t in _WORKS]
+    said: dict[str, bool] = {}
+    waiting: list[str] = []  # verbs whose place comes later: "live and work in luton"
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+        verb = "live" if tokens[start] in _LIVES else "work"
+        inside = _inside(tokens[start:end], places)
+        if inside is None:
+            waiting.append(verb)
+            continue
+        for each in [*waiting, verb]:
+            said[each] = inside
+        waiting = []
+    if not said:
+        return None
+    if "neither" in tokens or "both" in tokens:
+        # Said outright, with where: kept when the places agree, asked again when not.
+        agrees = not any(said.values()) if "neither" in tokens else all(said.values())
+        return ("neither of them" if "neither" in tokens else "live and work") if agrees else None
+    if _OTHER_REASONS & set(tokens):
+        # "I study in Hatfield but live in London": not for the words to decide, but
+        # not "I live here" either.
+        return ASK_AGAIN if False in said.values() else None
+    live, work = said.get("live"), said.get("work")
+    if live and work:
+        return "live and work"
+    if live or work:
+        return "live" if live else "work"
+    if live is False and work is False:
+        return "neither of them"
+    return ASK_AGAIN
+
+
+def _inside(tokens: list[str], places: set[str]) -> bool | None:
+    """Whether the place a clause names is in the area: None when it names none."""
+    found = None
+    for at, token in enumerate(tokens):
+        if token not in _AT_PLACE or at + 1 >= len(tokens):
+            continue
+        after = tokens[at + 1 :]
+        if after[0] == "to" and len(after) > 1:
+            after = after[1:]  # "in to stevenage"
+        if any(" ".join(after[:n]) in places for n in (1, 2, 3)):
+            return True
+        if after[0] not in _NOT_PLACES and after[0] not in _AT_PLACE:
+            found = False
+    return found
 
 
 def _by_number(question: Question, number: int) -> Reading:
@@ -414,8 +495,9 @@ def read_scale(question: Question, text: str) -> Reading:
         # "the third one": the third of the numbers offered, not "one".
         return _in_scale(question, question.minimum + place - 1)
     found = [n for n in numbers_in(tokens) if n is not None]
-    if len(set(found)) == 1:
-        return _in_scale(question, found[0])
+    if len(set(found)) == 1 and question.minimum <= found[0] <= question.maximum:
+        return Understood(found[0])
+    # A number that is not a rating ("on hold for 45 mins") leaves the words to judge.
     worded = _scale_words(question, text)
     if worded is not None:
         return Understood(worded)
@@ -447,15 +529,28 @@ BAD_WORDS = {
     "struggle": 1, "annoying": 1, "a pain": 1, "a faff": 1, "faff": 1, "not the best": 1,
     "not that good": 1, "not that easy": 1, "not brilliant": 1, "not visible": 1,
     "not impressed": 1, "unimpressed": 1, "not very helpful": 1, "unhelpful": 1,
+    # What happened, rather than a judgement of it.
+    "never see": 2, "never seen": 2, "never see them": 2, "never heard back": 2,
+    "never heard anything": 2, "never got through": 2, "never came": 2, "never turned up": 2,
+    "never answered": 2, "never rang back": 2, "never called back": 2, "nobody answered": 2,
+    "no one answered": 2, "no answer": 2, "no reply": 2, "no response": 2, "heard nothing": 2,
+    "cut off": 2, "got cut off": 2, "hung up": 2, "once in a blue moon": 2, "ignored": 2,
+    "zero": 2, "zero if i could": 2, "minus": 2,
+    "forever": 1, "takes forever": 1, "ages": 1, "on hold": 1, "rarely": 1, "hardly ever": 1,
+    "hardly": 1, "barely": 1, "the odd": 1, "not often": 1, "not much": 1, "long wait": 1,
 }  # fmt: skip
 # Patterns that rate without a rating word of their own.
 BEST_PATTERN = re.compile(
     r"\bcould ?nt (?:of |have |ve )?(?:been |be )?(?:any )?(?:easier|better|simpler|quicker)\b"
+    r"|\bnever (?:been |felt )?(?:easier|better|simpler|quicker)\b"
 )
 LESS_PATTERN = re.compile(
     r"\bcould (?:have |of )?be(?:en)? (?:\w+ ){0,2}(?:better|easier|quicker)\b"
 )
-FINE_PATTERN = re.compile(r"\bno (?:real |major |big |actual )?(?:problems?|issues?|complaints?)\b")
+FINE_PATTERN = re.compile(
+    r"\b(?:no|never had (?:a|any)|never any) (?:real |major |big |actual )?"
+    r"(?:problems?|issues?|complaints?)\b"
+)
 
 
 def _scale_words(question: Question, text: str) -> int | None:
@@ -495,7 +590,7 @@ def _scale_words(question: Question, text: str) -> int | None:
     for lexicon, sign in ((BAD_WORDS, -1), (GOOD_WORDS, 1)):
         for phrase, distance in sorted(lexicon.items(), key=lambda kv: -len(kv[0])):
             if _has_phrase(tokens, phrase):
-                if negated and not phrase.startswith("not "):
+                if negated and not phrase.startswith(("not ", "never ", "no ", "nobody ")):
                     # "not easy" is a step below the middle, "not easy at all" the bottom;
                     # "not terrible" is the middle, "not bad at all" a step above it.
                     at_all = _has_phrase(tokens, "at all")

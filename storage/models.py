@@ -145,6 +145,19 @@ class ConversationState(SQLModel, table=True):
     )
 
 
+class CarryOnCode(SQLModel, table=True):
+    """A code a resident was given when they stopped, to carry on in any chat.
+
+    Only a keyed hash of the code is kept. It points at the conversation the
+    survey was stopped in, and works until `expires_at`, once.
+    """
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    conversation_id: str = Field(index=True, max_length=200)
+    state_key: str = Field(max_length=300)
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+
+
 class ActivityLog(SQLModel, table=True):
     """Activities in and out of a conversation, numbered: the Direct Line log.
 

@@ -312,6 +312,25 @@ async def free_text(
     return answers, int(total)
 
 
+async def asked_and_answered(
+    db: Database, *, filters: ResponseFilter, question_id: str
+) -> tuple[int, int]:
+    """How often a question was reached (answered or skipped), and how often answered."""
+    reached = select(Answer).where(
+        col(Answer.response_id).in_(filtered_ids(filters)),
+        col(Answer.question_id) == question_id,
+    )
+    answered = reached.where(
+        col(Answer.raw) != "", sa.cast(col(Answer.value), sa.Text).not_in(["null"])
+    )
+    async with db.sessions() as session:
+        counts = [
+            (await session.exec(select(func.count()).select_from(q.subquery()))).one()
+            for q in (reached, answered)
+        ]
+    return int(counts[0]), int(counts[1])
+
+
 async def channels(db: Database) -> list[str]:
     """The channels responses have come through, for the filter form."""
     async with db.sessions() as session:

@@ -14,10 +14,12 @@ from storage.errors import RecordNotFound
 from storage.models import (
     ActivityLog,
     Answer,
+    CarryOnCode,
     ConversationState,
     Response,
     ResponseStatus,
     TranscriptLine,
+    utcnow,
 )
 from storage.turns import purge_conversation
 
@@ -86,6 +88,8 @@ async def purge(
                 col(ConversationState.updated_at) < unfinished_before
             )
         )
+        # Codes to carry on a stopped survey, past their time.
+        await session.exec(sa.delete(CarryOnCode).where(col(CarryOnCode.expires_at) <= utcnow()))
     counts = PurgeCounts(
         transcript_lines=lines.rowcount,
         activities=activities.rowcount,

@@ -23,6 +23,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.carry_on import forget_codes, keep_code
 from storage.database import Database, dialect_of, insert_with_conflicts
 from storage.errors import DuplicateActivity, NoOpenResponse
 from storage.models import (
@@ -137,6 +138,8 @@ class TurnRecord:
     incoming: dict[str, Any] | None = None  # the resident's activity, with "id"
     outgoing: list[dict[str, Any]] = field(default_factory=list)  # the replies
     discard_conversation: bool = False  # forget everything (the resident declined consent)
+    # A code given to carry on in another chat: its keyed hash and when it stops working.
+    carry_on_code: tuple[str, datetime] | None = None
 
 
 @dataclass
@@ -186,6 +189,17 @@ def _record(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> TurnO
         connection, key=turn.state_key, data=turn.new_state, expected_etag=turn.expected_etag
     )
     response_id = _open_response(connection, turn)
+    if turn.carry_on_code is not None:
+        code_hash, expires_at = turn.carry_on_code
+        keep_code(
+            connection,
+            code_hash=code_hash,
+            conversation_id=turn.conversation_id,
+            state_key=turn.state_key,
+            expires_at=expires_at,
+        )
+    elif turn.response_changes.get("status") in ("completed", "in_progress"):
+        forget_codes(connection, conversation_id=turn.conversation_id)
     if response_id is None and turn.answers:
         raise NoOpenResponse(turn.conversation_id)
     if response_id is None and (turn.response_changes or turn.add_flags):
@@ -475,3 +489,4 @@ def purge_conversation_now(connection: sa.Connection, conversation_id: str, stat
     connection.execute(sa.delete(_RESPONSE).where(_RESPONSE.c.conversation_id == conversation_id))
     connection.execute(sa.delete(_LOG).where(_LOG.c.conversation_id == conversation_id))
     connection.execute(sa.delete(_STATE).where(_STATE.c.key == state_key))
+    forget_codes(connection, conversation_id=conversation_id)

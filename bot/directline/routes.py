@@ -30,6 +30,7 @@ from bot.directline.tokens import (
 )
 from bot.inputs import InputError, json_object
 from bot.settings import Settings
+from storage.notify import LogListener
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,21 @@ def setup(
     )
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        """Start with the app's database; close the streams before it closes."""
+        """Start with the app's database; close the streams before it closes.
+
+        On PostgreSQL, listen for other instances' turns, to wake the streams open here.
+        """
         direct_line.start(services(app))
+        db = services(app).db
+        listener = None
+        if db.dialect == "postgresql":
+            notifier = direct_line.notifier
+            listener = LogListener(db, notifier.notify, notifier.notify_all)
+            direct_line.running.streams.listening = listener.listening
+            listener.start()
         yield
+        if listener is not None:
+            await listener.close()
 
     async def close_streams(app: web.Application) -> None:
         await direct_line.running.streams.close_all()

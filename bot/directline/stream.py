@@ -2,10 +2,12 @@
 
 On connect the stream replays the log after the client's watermark, then
 sends each new activity set as it is logged. A turn run in this process wakes
-the conversation's streams at once; a slower poll of the database picks up
-turns run by other instances. Empty messages keep idle connections open
-through proxies, and the stream closes cleanly when its token expires (the
-client then reconnects with its refreshed token).
+the conversation's streams at once. On PostgreSQL a turn run by another
+instance wakes them at once too (`storage.notify`); a slow poll of the database
+stays as a fallback, and is the way on SQLite's single instance. Empty
+messages keep idle connections open through proxies, and the stream closes
+cleanly when its token expires (the client then reconnects with its refreshed
+token).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # How often an open stream looks in the database for turns run elsewhere.
 POLL_SECONDS: Final = 1.0
+# ... while other instances' turns are heard of at once (PostgreSQL's notifications).
+LISTENING_POLL_SECONDS: Final = 15.0
 # An empty message after this long without one; Direct Line clients ignore them.
 KEEPALIVE_SECONDS: Final = 20.0
 # Protocol-level pings, so dead connections are noticed and closed.
@@ -60,6 +64,12 @@ class Notifier:
         for event in self._events.get(conversation_id, ()):
             event.set()
 
+    def notify_all(self) -> None:
+        """Any log may have grown (word from other instances was lost for a while)."""
+        for events in self._events.values():
+            for event in events:
+                event.set()
+
 
 class Streams:
     """The open streams of this process."""
@@ -67,6 +77,8 @@ class Streams:
     def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
+        # Set while other instances' turns are heard of at once (see `storage.notify`).
+        self.listening: asyncio.Event | None = None
         self._open: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._closing = False
 
@@ -99,6 +111,10 @@ class Streams:
         for socket in list(self._open):
             await socket.close(code=WSCloseCode.GOING_AWAY, message=b"Server shutting down")
 
+    def _poll_seconds(self) -> float:
+        heard = self.listening is not None and self.listening.is_set()
+        return LISTENING_POLL_SECONDS if heard else POLL_SECONDS
+
     async def _send(
         self, socket: web.WebSocketResponse, grant: Grant, watermark: int, wake: asyncio.Event
     ) -> None:
@@ -122,7 +138,10 @@ class Streams:
                     await socket.close(code=WSCloseCode.OK, message=b"Token expired")
                     return
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout=min(POLL_SECONDS, left))
+                    # Until the next poll, keep-alive or expiry, whichever comes first.
+                    keepalive = max(KEEPALIVE_SECONDS - (time.monotonic() - last_sent), 0.01)
+                    timeout = min(self._poll_seconds(), keepalive, left)
+                    await asyncio.wait_for(wake.wait(), timeout=timeout)
         except ConnectionError:
             log.debug("stream for %s went away", conversation_id)
         except Exception:

@@ -148,6 +148,13 @@ class Questions:
         """Questions staff can filter responses by: those answered by choosing, asked once."""
         return self.top_level("single_choice", "multiple_choice", "yes_no")
 
+    def follow_up_of(self, question_id: str) -> str:
+        """The follow-up question asked after a vague answer to this one, or ""."""
+        for column in self.columns:
+            if column.get("follows_up") == question_id:
+                return str(column["question"])
+        return ""
+
     def free_text(self) -> list[dict[str, Any]]:
         """One entry per free-text question (loop questions once, not per option)."""
         seen: dict[str, dict[str, Any]] = {}

@@ -333,6 +333,13 @@ async def free_text(request: web.Request) -> web.StreamResponse:
     start = (number - 1) * size
     shown = everything[start : start + size]
     query = picked.describe()
+    follow_up = None
+    more = questions.follow_up_of(question_id)
+    if more:
+        asked, answered = await stored.asked_and_answered(
+            db, filters=picked.filters, question_id=more
+        )
+        follow_up = {"asked": asked, "answered": answered, "id": more}
     data = {
         "survey": questions.survey,
         "filters": query,
@@ -354,6 +361,7 @@ async def free_text(request: web.Request) -> web.StreamResponse:
             for a in shown
         ],
         **words.frequent(a.text for a in everything),
+        "follow_up": follow_up,
     }
     data["options"] = await filter_options(request)
     return page(request, "free_text.html", data)

@@ -542,6 +542,12 @@ def test_references_bank_details_plates_phones_and_addresses_are_removed(
         ("Flat 3/12 Bridge Road", "[address]"),
         ("house name is Beechwood", "house name is [address]"),
         ("our house, Rosedene, was broken into", "our house, [address], was broken into"),
+        ("it was outside number 72 on the corner", "it was outside [address] on the corner"),
+        ("the man at number 7 keeps shouting", "the man at [address] keeps shouting"),
+        (
+            "we're at no 14 and the noise is next door",
+            "we're at [address] and the noise is next door",
+        ),
     ],
 )
 def test_addresses_without_a_street_word_or_with_a_range_are_removed(
@@ -557,7 +563,8 @@ def test_addresses_without_a_street_word_or_with_a_range_are_removed(
         ("we are at the Lister in Stevenage", None),
         ("we stay at Premier Inn Stevenage", None),
         ("I live at Hitchin and work in Ware", None),
-        ("it was outside number 72 on the corner", None),
+        ("I was number 14 in the queue for 40 minutes", None),
+        ("at no point did anyone call back", None),
         ("Watford won 2-1 on Saturday", None),
         ("I lived at 10 years in Ware", None),
         ("we live at 5 mins from the station", None),
@@ -570,7 +577,7 @@ def test_addresses_without_a_street_word_or_with_a_range_are_removed(
         ("the 301 Stevenage bus", None),
         ("at 3.30 the road was blocked", None),
         ("Based in Berkhamsted. A man at the church", None),
-        ("the man at number 7 keeps shouting", None),
+        ("101 put me at number 3 in the queue", None),
         ("101 takes too long to answer", None),
         ("[address], the other day in Hitchin", None),
         ("Mum and Dad, 14 High St", "Mum and Dad, [address]"),

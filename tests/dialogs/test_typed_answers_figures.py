@@ -23,8 +23,8 @@ from dialogs.understand import Understood, understand
 HERE = Path(__file__).resolve().parents[2] / "training" / "understanding"
 SETS = {"tuned on": HERE / "typed_answers.tsv", "held out": HERE / "heldout" / "typed_answers.tsv"}
 # The target is 95% recorded as meant; these floors sit just under today's figures
-# (88% and 76%), so a change that records fewer answers as meant fails here.
-FLOOR = {"tuned on": 0.86, "held out": 0.74}
+# (94% and 77%), so a change that records fewer answers as meant fails here.
+FLOOR = {"tuned on": 0.92, "held out": 0.75}
 
 
 def read_set(path: Path) -> list[dict[str, str]]:

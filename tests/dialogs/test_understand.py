@@ -2,6 +2,7 @@
 
 import pytest
 
+from dialogs.loader import DEFAULT_SURVEY, SurveyFileError, parse_survey
 from dialogs.schema import Survey
 from dialogs.understand import NotUnderstood, Understood, understand
 
@@ -152,3 +153,57 @@ def test_a_short_no_is_no_but_a_no_inside_a_sentence_is_not(
 def test_a_story_with_no_in_it_is_not_read_as_no(survey: Survey) -> None:
     typed = "we were burgled in 2019 and the response was brilliant, no complaints"
     assert isinstance(read(survey, "preferred", typed), NotUnderstood)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("work in watford but live in london", "work"),
+        ("commute in to stevenage every day", "work"),
+        ("live and work in luton", "neither"),
+        ("live in ware and work in hertford", "both"),
+        ("I work in a shop in Hitchin", "work"),
+        ("work at tesco in stevenage, live in bedford", "work"),
+        ("neither, i live in luton", "neither"),
+        ("I live in London", None),
+        ("I study in Hatfield but live in London", None),
+    ],
+)
+def test_where_a_resident_lives_and_works_is_judged_by_the_places_named(
+    survey: Survey, typed: str, meant: str | None
+) -> None:
+    reading = understand(survey.question("connection"), typed)
+    if meant is None:
+        assert isinstance(reading, NotUnderstood)
+    else:
+        assert isinstance(reading, Understood)
+        assert reading.value == meant
+        assert not reading.tapped  # so it is read back
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "meant"),
+    [
+        ("visibility", "never see them round here", 1),
+        ("visibility", "you see the odd pcso", 2),
+        ("satisfaction", "never heard back from anyone", 1),
+        ("accessibility", "101 takes forever to answer", 2),
+        ("ease", "on hold for 45 mins, cut off", 1),
+        ("satisfaction", "never had a problem", 4),
+        ("ease", "never been easier", 5),
+    ],
+)
+def test_a_rating_can_be_given_as_what_happened(
+    survey: Survey, question: str, typed: str, meant: int
+) -> None:
+    reading = understand(survey.question(question), typed)
+    assert isinstance(reading, Understood)
+    assert reading.value == meant
+
+
+def test_places_from_must_name_a_question_with_options() -> None:
+    source = DEFAULT_SURVEY.read_text(encoding="utf-8").replace(
+        'places_from = "district"', 'places_from = "changes"'
+    )
+    with pytest.raises(SurveyFileError, match="places_from names"):
+        parse_survey(source)

@@ -189,3 +189,39 @@ async def test_nothing_is_left_running_after_a_client_goes_away(
             break
         await asyncio.sleep(0.02)
     assert conversation.id not in notifier._events
+
+
+async def test_a_reply_written_by_another_instance_reaches_the_stream_without_polling(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two instances on one PostgreSQL: a turn posted to B wakes the stream open on A.
+
+    Polling is put far out of reach, so only PostgreSQL's notification can bring it.
+    """
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("instances share a database only on PostgreSQL")
+    monkeypatch.setattr(stream, "POLL_SECONDS", 600.0)
+    monkeypatch.setattr(stream, "LISTENING_POLL_SECONDS", 600.0)
+    async with (
+        TestClient(TestServer(create_app(settings), host="127.0.0.1")) as first,
+        TestClient(TestServer(create_app(settings), host="127.0.0.1")) as second,
+    ):
+        listening = first.app[DIRECT_LINE].running.streams.listening
+        assert listening is not None
+        await asyncio.wait_for(listening.wait(), timeout=WAIT)
+        conversation = await start_conversation(first)
+        async with first.ws_connect(stream_path(conversation.stream_url)) as socket:
+            await next_set(socket)  # the welcome
+            await post(second, conversation, "yes", "client-b")
+            turn = await next_set(socket)
+    assert turn["activities"][0]["channelData"]["clientActivityID"] == "client-b"
+    assert "Do you live or work in Hertfordshire?" in turn["activities"][-1]["text"]
+
+
+async def test_on_sqlite_no_one_listens_and_streams_poll(client: Client) -> None:
+    streams = client.app[DIRECT_LINE].running.streams
+    if client.app[DIRECT_LINE].running.db.dialect == "sqlite":
+        assert streams.listening is None
+        assert streams._poll_seconds() == stream.POLL_SECONDS
+    else:
+        assert streams.listening is not None

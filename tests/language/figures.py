@@ -94,14 +94,24 @@ COMMON = frozenset(
 )
 
 
-def _leaked(value: str, output: str) -> bool:
-    """True when a telling word of a detail (a number, or a word not in COMMON) still stands."""
+def _leaked(value: str, output: str, outside: str = "") -> bool:
+    """True when a telling word of a detail (a number, or a word not in COMMON) still stands.
+
+    A word the resident also wrote outside the detail may stand as often as it stood
+    there: in "Mark here. Mark my words", once the name is gone the second "Mark" is
+    not it, and in "card ending 4412 ..., full number 4539 8821 0076 4412" the first
+    "4412" is the resident's own words, left as they are.
+    """
     words = [
         w
         for w in WORD.findall(value)
         if any(c.isdigit() for c in w) or (len(w) > 1 and w.lower() not in COMMON)
     ]
-    return any(re.search(r"(?<![^\W_])" + re.escape(w) + r"(?![^\W_])", output) for w in words)
+    return any(_count(w, output) > _count(w, outside) for w in words)
+
+
+def _count(word: str, text: str) -> int:
+    return len(re.findall(r"(?<![^\W_])" + re.escape(word) + r"(?![^\W_])", text))
 
 
 def redaction_figures(
@@ -112,14 +122,16 @@ def redaction_figures(
     changed = clean = kept_changed = kept_total = 0
     for example in examples:
         output = redact(example.text)
+        outside = example.outside()
         for kind, start, end in example.details:
             removed, total = details.setdefault(kind, [0, 0])
-            details[kind] = [removed + (not _leaked(example.text[start:end], output)), total + 1]
+            leaked = _leaked(example.text[start:end], output, outside)
+            details[kind] = [removed + (not leaked), total + 1]
         if not example.details:
             clean += 1
             changed += output != example.text
         survivors = set(WORD.findall(output))
-        for word in WORD.findall(example.outside()):
+        for word in WORD.findall(outside):
             if keep(word):
                 kept_total += 1
                 kept_changed += word not in survivors

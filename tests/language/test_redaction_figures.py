@@ -13,16 +13,16 @@ import pytest
 
 from bot.language import Language
 from bot.language.corpus import in_heldout_split, redaction_corpus, redaction_independent
-from tests.language.figures import RedactionFigures, redaction_figures, redaction_table
+from tests.language.figures import RedactionFigures, _leaked, redaction_figures, redaction_table
 
 MONTHS = re.compile(
     r"(?i:jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
     r"|oct(ober)?|nov(ember)?|dec(ember)?)$"
 )
-# Just under the figures measured (94.6% and 96.3%), so that a change for the worse shows.
+# Just under the figures measured (95.6% and 96.3%), so that a change for the worse shows.
 # Measuring a few thousand examples is slow on a busy machine: well past the usual limit.
 pytestmark = pytest.mark.timeout(900)
-FLOOR_REMOVED = {"held-out split": 0.94, "independent set": 0.955}
+FLOOR_REMOVED = {"held-out split": 0.95, "independent set": 0.955}
 CEILING_CLEAN_CHANGED = 0.04
 CEILING_CHANGED = 0.03
 
@@ -72,3 +72,21 @@ def test_places_numbers_and_dates_are_kept(
     changed, total = figures[column].kept
     assert total > 100
     assert changed / total <= CEILING_CHANGED
+
+
+@pytest.mark.parametrize(
+    ("detail", "output", "outside", "leaked"),
+    [
+        ("Gillian Hart", "my name is Gillian [name]", "my name is  ", True),
+        ("Mark", "[name] here. Mark my words", "  here. Mark my words", False),
+        ("Mark", "Mark here. Mark my words", "  here. Mark my words", True),
+        ("07540 118 229", "ends 229, full number [phone]", "ends 229, full number  ", False),
+        ("07540 118 229", "ends 229, full number 07540 [phone]", "ends 229, full number  ", True),
+        ("14 Hatfield Road", "at [address] Road", "at  ", False),
+    ],
+)
+def test_a_detail_counts_as_left_only_where_it_was(
+    detail: str, output: str, outside: str, leaked: bool
+) -> None:
+    """A word the resident also used elsewhere may stand as often as it stood there."""
+    assert _leaked(detail, output, outside) is leaked

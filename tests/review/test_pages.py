@@ -168,3 +168,22 @@ async def test_the_front_door_goes_to_the_responses(client: Client, reviewer: St
     answer = await client.get("/review/", allow_redirects=False)
 
     assert answer.headers["Location"] == "/review/responses"
+
+
+async def test_the_free_text_page_counts_how_often_the_follow_up_was_asked_and_answered(
+    client: Client, reviewer: StaffUser, add_response: AddResponse
+) -> None:
+    await add_response(answers={"changes": "better service", "changes_more": "answer 101 faster"})
+    await add_response(answers={"changes": "dunno", "changes_more": None})
+    await add_response(answers={"changes": "webchat at weekends"})
+    await login(client, reviewer.email)
+
+    html = await (await client.get("/review/free-text?question=changes")).text()
+    data = await (await client.get("/review/free-text.json?question=changes")).json()
+    more = await (await client.get("/review/free-text.json?question=changes_more")).json()
+
+    assert "asked one follow-up question <strong>2</strong> times" in html
+    assert "<strong>1</strong> was answered" in html
+    assert data["follow_up"] == {"asked": 2, "answered": 1, "id": "changes_more"}
+    assert [a["text"] for a in more["answers"]] == ["answer 101 faster"]
+    assert more["follow_up"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +230,20 @@ async def test_closing_the_page_and_coming_back_later_carries_on_until_leave_qui
     fresh = await context.new_page()
     await fresh.goto(str(server.make_url("/")))
     await expect(fresh.locator("#chat")).to_have_attribute("data-chat-ready", "new")
+
+
+async def test_times_in_the_chat_are_written_the_british_way(
+    page: Page, server: TestServer
+) -> None:
+    await open_chat(page, server)
+    statuses = page.locator(".webchat__stacked-layout__status")
+    await expect(statuses.first).to_contain_text(" at ")
+    texts = await statuses.all_text_contents()
+    assert texts
+    for text in texts:
+        assert not re.search(r"\d (AM|PM)\b", text), text
+        assert re.search(
+            r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October"
+            r"|November|December) at \d{1,2}:\d{2}(am|pm)(?![a-z])",
+            text,
+        ), text

@@ -226,6 +226,7 @@
       element
     );
     markUrgent(element);
+    britishTimes(element);
     element.setAttribute('data-chat-ready', chat.resumed ? 'resumed' : 'new');
   }
 
@@ -241,6 +242,49 @@
       }
     };
     new window.MutationObserver(mark).observe(element, { childList: true, subtree: true });
+  }
+
+  // Web Chat has no British English formats, so it writes times the American way
+  // ("December 4 at 1:32 AM"). Rewrite them as they are written here ("4 December at
+  // 1:32am"), on screen and for screen readers, each time Web Chat redraws them.
+  var AMERICAN_TIME = /\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}) at (\d{1,2}):(\d{2}) (AM|PM)\b/g;
+  var BARE_AMERICAN_TIME = /\b(\d{1,2}):(\d{2}) (AM|PM)\b/g;
+
+  function british(text) {
+    return text
+      .replace(AMERICAN_TIME, function (all, month, day, hour, minute, half) {
+        return day + ' ' + month + ' at ' + hour + ':' + minute + half.toLowerCase();
+      })
+      .replace(BARE_AMERICAN_TIME, function (all, hour, minute, half) {
+        return hour + ':' + minute + half.toLowerCase();
+      });
+  }
+
+  function britishTimes(element) {
+    var fix = function () {
+      var walker = document.createTreeWalker(element, window.NodeFilter.SHOW_TEXT);
+      var node = walker.nextNode();
+      while (node) {
+        if (node.parentElement && node.parentElement.closest('.webchat__activity-status, .webchat__stacked-layout__status')) {
+          var text = british(node.nodeValue || '');
+          if (text !== node.nodeValue) {
+            node.nodeValue = text;
+          }
+        }
+        node = walker.nextNode();
+      }
+      var labelled = element.querySelectorAll('[aria-label*=" AM"], [aria-label*=" PM"], [title*=" AM"], [title*=" PM"]');
+      for (var i = 0; i < labelled.length; i += 1) {
+        ['aria-label', 'title'].forEach(function (name) {
+          var value = labelled[i].getAttribute(name);
+          if (value && british(value) !== value) {
+            labelled[i].setAttribute(name, british(value));
+          }
+        });
+      }
+    };
+    new window.MutationObserver(fix).observe(element, { childList: true, subtree: true, characterData: true });
+    fix();
   }
 
   function failed(element, error) {
