@@ -63,6 +63,7 @@ BUTTONS = Script(
         ("What changes would you like to see", "skip"),
         ("Which district or borough do you live in?", "Watford", True),
         ("How old are you?", "Prefer not to say", True),
+        ("What is your sex?", "Female", True),
         ("Check your answers.", "Submit my answers", True),
     ),
     done=DONE,
@@ -82,6 +83,7 @@ BUTTONS = Script(
         ("changes", ""): None,
         ("district", ""): "watford",
         ("age_band", ""): "prefer_not_to_say",
+        ("sex", ""): "female",
     },
 )
 
@@ -109,6 +111,7 @@ FREE_TEXT = Script(
         ("Why would those changes help?", "people would feel safer"),
         ("Which district or borough do you live in?", "I live in Hemel"),
         ("How old are you?", "I'm 52"),
+        ("What is your sex?", "skip"),
         ("Check your answers.", "submit"),
     ),
     done=DONE,
@@ -133,6 +136,7 @@ FREE_TEXT = Script(
         ("changes_why", ""): "people would feel safer",
         ("district", ""): "dacorum",
         ("age_band", ""): "age_45_54",
+        ("sex", ""): None,
     },
 )
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from bot.review.config import DEFAULT_POPULATION
 from dialogs.loader import DEFAULT_SURVEY
 
 DEVELOPMENT_SECRET = "development-only-secret"
@@ -170,6 +171,12 @@ class Settings:
         "true",
         "true: a resident who has completed the survey is thanked, not asked again.",
     )
+    population_file: str = _setting(
+        "POPULATION_FILE",
+        str(DEFAULT_POPULATION),
+        "The population figures (TOML) the staff site weights results to: counts by district, "
+        "age band and sex, with their source. Empty turns weighting off.",
+    )
     transcript_days: str = _setting(
         "TRANSCRIPT_DAYS", "90", "Days to keep chat transcripts; structured answers stay."
     )
@@ -221,6 +228,11 @@ class Settings:
                 raise SettingsError(f"{_env_name(name)} must be a whole number, 1 or more.")
         if not Path(self.survey_file).is_file():
             raise SettingsError(f"SURVEY_FILE {self.survey_file} does not exist.")
+        if self.population_file and not Path(self.population_file).is_file():
+            raise SettingsError(
+                f"POPULATION_FILE {self.population_file} does not exist. Point it at a "
+                "population file, or set it empty to show the results unweighted."
+            )
 
     @property
     def auth_enabled(self) -> bool:

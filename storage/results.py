@@ -55,7 +55,7 @@ class ValueCount:
     question_id: str
     item: str
     value: Any  # decoded JSON: an option id, a list of ids, a number, text or None
-    count: int
+    count: float  # a whole number from the database; weighted counts are fractions
 
 
 @dataclass(frozen=True)

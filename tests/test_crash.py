@@ -239,4 +239,5 @@ def _expected_answers() -> dict[tuple[str, str], Any]:
         ("visibility", ""): 3,
         ("accessibility", ""): 3,
         ("district", ""): "watford",
+        ("sex", ""): "male",
     }

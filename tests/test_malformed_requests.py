@@ -185,7 +185,7 @@ def all_routes(app: web.Application) -> list[str]:
 
 QUERY_NAMES = [
     "watermark", "page", "t", "question", "channel", "district", "status", "from", "to",
-    "survey", "age_band", "format", "next", "q", "sort",
+    "survey", "age_band", "sex", "weighted", "format", "next", "q", "sort",
 ]  # fmt: skip
 
 odd_text = st.one_of(

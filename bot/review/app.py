@@ -77,6 +77,7 @@ def add_routes(app: web.Application) -> None:
         get(path, view, name=name)
         get(path + ".json", view, name=f"{name}.json")
     get("/results/charts/{chart:[A-Za-z0-9_-]+}.svg", downloads.chart, name="chart")
+    get("/results/tables.csv", downloads.tables, name="results_tables")
     get("/export/{format:csv|xlsx|sav|json}", downloads.export, name="export")
     app.router.add_static("/static", STATIC, name="static", append_version=True)
 

@@ -11,6 +11,8 @@ import asyncio
 import io
 import textwrap
 import threading
+import time
+from collections import OrderedDict
 
 from bot.review.results import Chart
 
@@ -33,6 +35,34 @@ class ChartDrawer:
         """The chart as an SVG document."""
         with self._lock:
             return _draw(chart)
+
+
+class RecentCharts:
+    """The charts of the results pages shown lately, by their filters, for their pictures.
+
+    A results page is followed at once by a request for each of its charts'
+    pictures; counting everything again for each would cost far more than the
+    page did. Kept a few minutes, for a handful of filters, in this process only.
+    """
+
+    def __init__(self, seconds: float = 300, size: int = 16) -> None:
+        self._seconds = seconds
+        self._size = size
+        self._kept: OrderedDict[str, tuple[float, dict[str, Chart]]] = OrderedDict()
+
+    def keep(self, key: str, charts: list[Chart]) -> None:
+        """Remember a page's charts."""
+        self._kept[key] = (time.monotonic(), {chart.id: chart for chart in charts})
+        self._kept.move_to_end(key)
+        while len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+
+    def find(self, key: str, chart_id: str) -> Chart | None:
+        """A chart from a page shown lately with the same filters, if any."""
+        kept = self._kept.get(key)
+        if kept is None or time.monotonic() - kept[0] > self._seconds:
+            return None
+        return kept[1].get(chart_id)
 
 
 def _draw(chart: Chart) -> bytes:
@@ -60,23 +90,31 @@ def _draw(chart: Chart) -> bytes:
         positions = list(range(len(labels)))
         bar = 0.8 / groups
         for index, (name, values) in enumerate(chart.series):
-            values = values or [0.0] * len(labels)
+            # None is a group with too few responses to show: no bar and no figure.
+            drawn = [v for v in values if v is not None]
+            heights = [v if v is not None else 0.0 for v in values] or [0.0] * len(labels)
+            fmt = _number_format(drawn)
             offsets = [p - 0.4 + bar * (index + 0.5) for p in positions]
             bars = axes.barh(
-                offsets, values, height=bar * 0.92, label=name, color=PALETTE[index % len(PALETTE)]
+                offsets, heights, height=bar * 0.92, label=name, color=PALETTE[index % len(PALETTE)]
             )
-            axes.bar_label(bars, fmt=_number_format(values), padding=3, fontsize=8)
+            figures = ["" if v is None else fmt % v for v in values] or [""] * len(labels)
+            axes.bar_label(bars, labels=figures, padding=3, fontsize=8)
         axes.set_yticks(positions, labels)
         axes.invert_yaxis()  # first answer at the top, as in the table
         axes.set_xlabel(chart.axis)
-        top = chart.maximum or max((v for _, vs in chart.series for v in vs), default=0) or 1
+        top = (
+            chart.maximum
+            or max((v for _, vs in chart.series for v in vs if v is not None), default=0)
+            or 1
+        )
         axes.set_xlim(0, top * 1.12)
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)
         if len(chart.series) > 1:
             figure.legend(
-                loc="outside upper left", ncols=len(chart.series), frameon=False, fontsize=9
+                loc="outside upper left", ncols=min(len(chart.series), 2), frameon=False, fontsize=9
             )
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None})

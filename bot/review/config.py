@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 MIN_SECRET_LENGTH = 32
+# Hertfordshire's Census 2021 figures, shipped with the site; POPULATION_FILE can replace them.
+DEFAULT_POPULATION = Path(__file__).parent / "data" / "herts-population.toml"
 
 
 class ReviewSettings(Protocol):
@@ -25,6 +28,8 @@ class ReviewSettings(Protocol):
     def review_lock_minutes(self) -> str: ...
     @property
     def review_max_failed_logins_per_address(self) -> str: ...
+    @property
+    def population_file(self) -> str: ...
 
 
 class UnsafeSecret(ValueError):  # noqa: N818 (the name says what happened)
@@ -45,10 +50,12 @@ class ReviewConfig:
     max_failed_logins_per_address: int = 20
     timezone: str = "Europe/London"
     # Questions the results are broken down by, where the survey has them.
-    breakdowns: tuple[str, ...] = ("district", "age_band")
+    breakdowns: tuple[str, ...] = ("district", "age_band", "sex")
     page_size: int = 50
     # The public accessibility statement, linked from every page; empty when there is none.
     accessibility_url: str = ""
+    # The population the results are weighted to (see `population`); empty: no weighting.
+    population_file: str = str(DEFAULT_POPULATION)
 
     @classmethod
     def from_settings(cls, settings: ReviewSettings, **overrides: Any) -> ReviewConfig:
@@ -61,6 +68,7 @@ class ReviewConfig:
             "max_failed_logins": int(settings.review_max_failed_logins),
             "lock_minutes": int(settings.review_lock_minutes),
             "max_failed_logins_per_address": int(settings.review_max_failed_logins_per_address),
+            "population_file": settings.population_file,
             **overrides,
         }
         return cls(**values)

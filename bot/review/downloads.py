@@ -1,4 +1,5 @@
-"""Files the site serves: chart pictures and exports of the filtered responses."""
+"""Files the site serves: chart pictures, exports of the filtered responses, and the results'
+breakdown tables as a spreadsheet."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.review import exports
-from bot.review.pages import charts_for, chosen
+from bot.review.pages import charts_for, chosen, results_chosen, results_key
+from bot.review.results import is_breakdown
 from bot.review.site import database, require, site
 from storage import audit
 from storage.results import find_responses
@@ -27,12 +29,39 @@ async def chart(request: web.Request) -> web.StreamResponse:
     """One chart of the results page, as an SVG picture, for the same filters."""
     require(request, "read")
     wanted = request.match_info["chart"]
-    charts = await charts_for(request, chosen(request), only=wanted)
-    found = next((c for c in charts if c.id == wanted), None)
+    picked, _ = results_chosen(request)
+    found = site(request).recent.find(results_key(picked), wanted)
+    if found is None:
+        charts = (await charts_for(request, picked, only=wanted)).charts
+        found = next((c for c in charts if c.id == wanted), None)
     if found is None:
         raise web.HTTPNotFound(text="There is no such chart.")
     picture = await site(request).charts.svg(found)
     return web.Response(body=picture, content_type="image/svg+xml")
+
+
+async def tables(request: web.Request) -> web.StreamResponse:
+    """The results broken down by group, as CSV: the page's tables, small cells suppressed."""
+    user = require(request, "export")
+    picked, _ = results_chosen(request)
+    found = await charts_for(request, picked)
+    breakdowns = [c for c in found.charts if is_breakdown(c.id)]
+    body = exports.tables_csv(
+        [(c.title, c.headers, c.rows) for c in breakdowns], weighted=found.weighted
+    )
+    await audit.record(
+        database(request),
+        staff_email=user.email,
+        action="export",
+        detail={"format": "tables.csv", "filters": picked.describe(), "tables": len(breakdowns)},
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    survey = re.sub(r"[^A-Za-z0-9_-]+", "-", site(request).questions.survey) or "survey"
+    return web.Response(
+        body=body.encode("utf-8-sig"),
+        content_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="results-{survey}-{stamp}.csv"'},
+    )
 
 
 async def export(request: web.Request) -> web.StreamResponse:

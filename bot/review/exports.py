@@ -119,6 +119,27 @@ def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> str:
     return out.getvalue()
 
 
+def tables_csv(
+    tables: Iterable[tuple[str, list[str], list[list[Any]]]], *, weighted: bool = False
+) -> str:
+    """Tables of results, one after another: a title line, the headings, the rows, a blank line.
+
+    The cells are as the results page shows them, so those from fewer than 10
+    responses already read "fewer than 10".
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Weighted to the population" if weighted else "Not weighted"])
+    writer.writerow([])
+    for title, headers, rows in tables:
+        writer.writerow([neutralise(title)])
+        writer.writerow([neutralise(h) for h in headers])
+        for row in rows:
+            writer.writerow([neutralise(v) for v in row])
+        writer.writerow([])
+    return out.getvalue()
+
+
 def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

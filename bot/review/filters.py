@@ -3,7 +3,9 @@
 The same names work on every page, in every export and on the command line:
 survey, status, since, until (dates, inclusive), channel, flagged (yes or no),
 q (words in any answer), and a question id for each question answered by
-choosing, such as district=watford or channels=call_101.
+choosing, such as district=watford or channels=call_101. The results also
+read weighted (yes or no), and status=any, since they show completed
+responses unless told otherwise.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from storage.results import ResponseFilter
 
 ALL_SURVEYS = "all"
 RESERVED = frozenset(
-    {"survey", "status", "since", "until", "channel", "flagged", "q", "page", "question", "search"}
+    {
+        *("survey", "status", "since", "until", "channel", "flagged", "q", "page"),
+        *("question", "search", "weighted"),
+    }
 )
+ANY_STATUS = "any"
 STATUS_LABELS = {
     ResponseStatus.COMPLETED.value: "Completed",
     ResponseStatus.IN_PROGRESS.value: "In progress",
@@ -51,9 +57,11 @@ def parse(
     values = {name: (query.get(name) or "").strip() for name in sorted(RESERVED - {"page"})}
     zone = ZoneInfo(timezone)
     survey = values["survey"] or questions.survey
-    status = values["status"] or None
+    status = values["status"] if values["status"] not in ("", ANY_STATUS) else None
     if status is not None and status not in STATUS_LABELS:
-        raise FilterError(f"Status must be one of: {', '.join(STATUS_LABELS)}.")
+        raise FilterError(f"Status must be one of: {', '.join([*STATUS_LABELS, ANY_STATUS])}.")
+    if values["weighted"] not in ("", "yes", "no"):
+        raise FilterError("Weighted must be yes or no.")
     flagged = {"": None, "yes": True, "no": False}.get(values["flagged"].lower(), "bad")
     if flagged == "bad":
         raise FilterError("Flagged must be yes or no.")

@@ -7,21 +7,32 @@ which renders the template or, at the same address + .json, returns the data.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
 
 from bot.review import filters as chosen_filters
 from bot.review import words
+from bot.review.breakdowns import ratings_by_group_chart, representation_chart
 from bot.review.filters import Chosen, FilterError
-from bot.review.results import Chart, build
-from bot.review.site import database, page, require, site, url, whole_number
+from bot.review.results import Chart, Split, build
+from bot.review.site import Site, database, page, require, site, url, whole_number
+from bot.review.weighted import Given, given, weigh
+from bot.review.weighted import value_counts as weighted_counts
+from bot.review.weighted import value_counts_by as weighted_counts_by
+from bot.review.weighting import Raking, effective_size
 from storage import audit as audit_log
 from storage import queries
 from storage import results as stored
 from storage.errors import RecordNotFound
-from storage.models import Answer
+from storage.models import Answer, ResponseStatus
 from storage.queries import ResponseRecord
+from storage.results import Funnel, ResponseFilter, ValueCount
+
+COMPLETED = ResponseStatus.COMPLETED.value
+WEIGHTED = "Weighted to the population by district, age band and sex."
+NOT_WEIGHTED = "Not weighted: these count people, not their views."
 
 EXPORT_FORMATS = {
     "csv": "CSV",
@@ -29,6 +40,16 @@ EXPORT_FORMATS = {
     "sav": "SPSS",
     "json": "JSON lines (everything)",
 }
+
+
+@dataclass(frozen=True)
+class Results:
+    """The results page's charts, and how they were counted."""
+
+    charts: list[Chart]
+    responses: int
+    weighted: bool
+    raking: Raking | None
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -161,36 +182,133 @@ def _answer(request: web.Request, answer: Answer) -> dict[str, Any]:
     }
 
 
-async def charts_for(request: web.Request, picked: Chosen, only: str | None = None) -> list[Chart]:
-    """The results' charts for these filters (breakdowns only when wanted)."""
+def results_chosen(request: web.Request) -> tuple[Chosen, ResponseFilter]:
+    """The results' filters (completed responses only unless status is given), and the
+    filters as given."""
+    picked = chosen(request)
+    everyone = picked.filters
+    if picked.values.get("status"):
+        return picked, everyone
+    return Chosen(replace(everyone, status=COMPLETED), picked.values), everyone
+
+
+def results_key(picked: Chosen) -> str:
+    """The filters as one text, to find a results page's charts again."""
+    return "&".join(f"{name}={value}" for name, value in sorted(picked.describe().items()))
+
+
+async def charts_for(request: web.Request, picked: Chosen, only: str | None = None) -> Results:
+    """The results' charts for these filters (only the one wanted, when `only` is given)."""
     here = site(request)
     db = database(request)
-    counts = await stored.value_counts(db, filters=picked.filters)
-    funnel = await stored.funnel(db, filters=picked.filters)
+    filters = picked.filters
+    # How far people got counts everyone the other filters pick, whatever their status.
+    everyone = replace(filters, status=None)
+    weighted = picked.values.get("weighted") == "yes" and bool(here.population.margins)
+    funnel = await stored.funnel(db, filters=everyone)
+    counts = await stored.value_counts(db, filters=filters)
+    groups = [q for q in here.config.breakdowns if here.questions.column(q) is not None]
+    wanted = only is None or only.startswith(("per-option-", "represent-")) or weighted
+    records = await stored.find_responses(db, filters=filters) if wanted else []
+    answers = [given(record) for record in records]
+    raking = weigh(answers, here.population) if weighted or only is None else None
+    weights = raking.weights if weighted and raking else [1.0] * len(records)
+    shown = weighted_counts(records, weights) if weighted else counts
+    total = sum(funnel_counts(funnel, filters))
     breakdowns = {}
-    for question_id in here.config.breakdowns:
-        if here.questions.column(question_id) is None:
+    for question_id in groups:
+        if only is not None and only != f"by-{question_id}":
             continue
-        if only is None or only == f"by-{question_id}":
-            breakdowns[question_id] = await stored.value_counts_by(
-                db, filters=picked.filters, group_question=question_id
-            )
-    return build(here.questions, counts, funnel, breakdowns)
+        raw = await stored.value_counts_by(db, filters=filters, group_question=question_id)
+        split = weighted_counts_by(records, weights, question_id) if weighted else raw
+        breakdowns[question_id] = Split(split, raw, total)
+    charts = build(here.questions, shown, funnel, breakdowns, raw_counts=counts)
+    charts += group_charts(here, groups, answers, weights, counts, shown if weighted else None)
+    if weighted:
+        for chart in charts:
+            if not chart.id.startswith("represent-"):  # those show both, side by side
+                counted = chart.id in ("funnel", "stopped")
+                chart.notes.append(NOT_WEIGHTED if counted else WEIGHTED)
+    return Results(charts, total, weighted, raking)
+
+
+def funnel_counts(funnel: Funnel, filters: ResponseFilter) -> list[int]:
+    """The responses the results count: by status, as the filters pick them."""
+    by_status = {
+        COMPLETED: funnel.completed,
+        ResponseStatus.ABANDONED.value: funnel.abandoned,
+        ResponseStatus.IN_PROGRESS.value: funnel.in_progress,
+    }
+    if filters.status:
+        return [by_status.get(filters.status, 0)]
+    return list(by_status.values())
+
+
+def group_charts(
+    here: Site,
+    groups: list[str],
+    answers: list[Given],
+    weights: list[float],
+    raw: list[ValueCount],
+    weighted: list[ValueCount] | None,
+) -> list[Chart]:
+    """Who responded against the population, and each way of contact's ratings by group."""
+    questions = here.questions
+    margins = {m.question: m for m in here.population.margins.values()}
+    charts = []
+    for question_id in groups:
+        column = questions.column(question_id)
+        if column is not None:
+            charts.append(representation_chart(column, margins.get(question_id), raw, weighted))
+    for question_id in groups:
+        column = questions.column(question_id)
+        for scale in questions.looped("scale").values():
+            if column is not None:
+                charts.append(ratings_by_group_chart(questions, column, scale, answers, weights))
+    return charts
 
 
 async def results(request: web.Request) -> web.StreamResponse:
-    """Counts, percentages and charts for every question."""
+    """Counts, percentages and charts for every question, weighted or not."""
     require(request, "read")
-    picked = chosen(request)
-    charts = await charts_for(request, picked)
+    picked, _ = results_chosen(request)
+    found = await charts_for(request, picked)
     query = picked.describe()
-    funnel = next(c for c in charts if c.id == "funnel")
+    site(request).recent.keep(results_key(picked), found.charts)
+    population = site(request).population
+    weighting: dict[str, Any] = {
+        "available": bool(population.margins),
+        "weighted": found.weighted,
+        "population": population.about(),
+    }
+    if found.raking is not None:
+        weighting |= {
+            "effective_size": round(effective_size(found.raking.weights), 1),
+            "converged": found.raking.converged,
+            "empty": {
+                site(request).questions.label(q): [
+                    (site(request).questions.column(q) or {}).get("values", {}).get(c, c)
+                    for c in categories
+                ]
+                for q, categories in found.raking.empty.items()
+            },
+        }
+    flipped = {**query, "weighted": "" if found.weighted else "yes"}
     data = {
         "survey": site(request).questions.survey,
         "filters": query,
-        "responses": int(funnel.series[0][1][1]),
+        "responses": found.responses,
+        "completed_only": not picked.values.get("status"),
+        "weighting": weighting,
+        "switch": url(request, "results", flipped),
+        "tables": url(request, "results_tables", query),
         "charts": [
-            {**c.as_json(), "image": url(request, "chart", query, chart=c.id)} for c in charts
+            {
+                **c.as_json(),
+                "image": url(request, "chart", query, chart=c.id),
+                "switch": url(request, "results", flipped) + f"#chart-{c.id}",
+            }
+            for c in found.charts
         ],
     }
     data["options"] = await filter_options(request)

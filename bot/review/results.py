@@ -16,6 +16,24 @@ from bot.review.config import Questions
 from storage.results import Funnel, ValueCount
 
 NOT_ANSWERED = "Not answered"
+# A breakdown cell from fewer responses than this is not shown, so nobody can be picked out.
+SMALL = 10
+FEWER = f"fewer than {SMALL}"
+
+
+def is_breakdown(chart_id: str) -> bool:
+    """Whether a chart breaks the results down by group (district, age band, sex)."""
+    return chart_id.startswith(("by-", "represent-")) or "-by-" in chart_id
+
+
+def shown(value: Any, responses: float) -> Any:
+    """A breakdown cell's value, or "fewer than 10" when fewer responses are behind it."""
+    return FEWER if responses < SMALL else value
+
+
+def amount(count: float) -> float:
+    """A count as shown: whole for responses, one decimal place for a weighted count."""
+    return int(count) if float(count).is_integer() else round(count, 1)
 
 
 @dataclass
@@ -26,7 +44,7 @@ class Chart:
     title: str
     summary: str
     categories: list[str]
-    series: list[tuple[str, list[float]]]
+    series: list[tuple[str, list[float | None]]]  # None: no bar (too few responses)
     axis: str
     headers: list[str]
     rows: list[list[Any]]
@@ -36,7 +54,7 @@ class Chart:
     @property
     def empty(self) -> bool:
         """Whether there is nothing to draw."""
-        return not any(value for _, values in self.series for value in values)
+        return not any(value for _, values in self.series for value in values if value)
 
     def as_json(self) -> dict[str, Any]:
         """The chart as plain data."""
@@ -46,7 +64,7 @@ class Chart:
         return data
 
 
-def percent(part: int, whole: int) -> float:
+def percent(part: float, whole: float) -> float:
     """Part of whole as a percentage, to one decimal place (0 when there is no whole)."""
     return round(100 * part / whole, 1) if whole else 0.0
 
@@ -59,10 +77,10 @@ class Tally:
         for count in counts:
             self.by_column[(count.question_id, count.item)].append(count)
 
-    def options(self, column: dict[str, Any]) -> tuple[dict[str, int], int, int]:
+    def options(self, column: dict[str, Any]) -> tuple[dict[str, float], float, float]:
         """For a choice column: responses per option, responses that answered, that skipped."""
-        chosen: defaultdict[str, int] = defaultdict(int)
-        answered = skipped = 0
+        chosen: defaultdict[str, float] = defaultdict(float)
+        answered = skipped = 0.0
         for count in self.by_column[(column["question"], column["item"])]:
             if count.value is None:
                 skipped += count.count
@@ -73,10 +91,10 @@ class Tally:
                 chosen[str(value)] += count.count
         return dict(chosen), answered, skipped
 
-    def mean(self, column: dict[str, Any]) -> tuple[float | None, int]:
+    def mean(self, column: dict[str, Any]) -> tuple[float | None, float]:
         """For a scale column: the mean score and how many gave one."""
         total = 0.0
-        n = 0
+        n = 0.0
         for count in self.by_column[(column["question"], column["item"])]:
             if isinstance(count.value, int | float) and not isinstance(count.value, bool):
                 total += count.value * count.count
@@ -84,17 +102,35 @@ class Tally:
         return (round(total / n, 2) if n else None), n
 
 
+@dataclass(frozen=True)
+class Split:
+    """A breakdown's counts by group: as shown (weighted or not) and as responses."""
+
+    shown: dict[Any, list[ValueCount]]
+    responses: dict[Any, list[ValueCount]]
+    total: int  # responses in all groups, "Not answered" included
+
+
 def build(
     questions: Questions,
     counts: list[ValueCount],
     funnel: Funnel,
-    breakdowns: dict[str, dict[Any, list[ValueCount]]] | None = None,
+    breakdowns: dict[str, Split] | None = None,
+    *,
+    raw_counts: list[ValueCount] | None = None,
 ) -> list[Chart]:
-    """Every chart on the results page, in the order shown."""
+    """Every chart on the results page, in the order shown.
+
+    `counts` may be weighted; `raw_counts` are then the responses themselves,
+    for the cells of the questions results are broken down by.
+    """
     tally = Tally(counts)
+    raw = Tally(raw_counts) if raw_counts is not None else tally
+    groups = set(breakdowns or {})
     charts = [funnel_chart(funnel), stopped_chart(questions, funnel)]
     for column in questions.top_level("single_choice", "multiple_choice", "yes_no"):
-        charts.append(choice_chart(column, tally))
+        small = raw if column["question"] in groups else None
+        charts.append(choice_chart(column, tally, small))
     if questions.top_level("scale"):
         charts.append(ratings_chart(questions.top_level("scale"), tally))
     looped_scales = questions.looped("scale")
@@ -105,7 +141,7 @@ def build(
     for question_id, split in (breakdowns or {}).items():
         by = questions.column(question_id)
         if by is not None:
-            charts.append(breakdown_chart(questions, by, split, funnel.started))
+            charts.append(breakdown_chart(questions, by, split))
     return charts
 
 
@@ -154,24 +190,38 @@ def stopped_chart(questions: Questions, funnel: Funnel) -> Chart:
     )
 
 
-def choice_chart(column: dict[str, Any], tally: Tally) -> Chart:
-    """Counts and percentages for a question answered by choosing."""
+def choice_chart(column: dict[str, Any], tally: Tally, small: Tally | None = None) -> Chart:
+    """Counts and percentages for a question answered by choosing.
+
+    With `small` (the responses behind each count), a count from fewer than 10
+    responses is shown as "fewer than 10", and drawn as no bar.
+    """
     chosen, answered, skipped = tally.options(column)
+    behind = small.options(column)[0] if small is not None else None
     labels = [str(label) for label in column["values"].values()]
     numbers = [chosen.get(value, 0) for value in column["values"]]
     several = column["kind"] == "multiple_choice"
-    rows = [[label, n, percent(n, answered)] for label, n in zip(labels, numbers, strict=True)]
+    rows: list[list[Any]] = []
+    bars: list[float | None] = []
+    for label, value, n in zip(labels, column["values"], numbers, strict=True):
+        share = percent(n, answered)
+        if behind is not None and behind.get(value, 0) < SMALL:
+            rows.append([label, FEWER, FEWER])
+            bars.append(None)
+        else:
+            rows.append([label, amount(n), share])
+            bars.append(float(amount(n)))
     if skipped:
-        rows.append(["Skipped", skipped, ""])
+        rows.append(["Skipped", amount(skipped), ""])
     notes = [
         "People could choose more than one answer, so the percentages add up to more than 100."
     ]
     return Chart(
         id=column["name"],
         title=column["label"],
-        summary=f"{answered} people answered: {column['text']}",
+        summary=f"{amount(answered)} people answered: {column['text']}",
         categories=labels,
-        series=[("Responses", [float(n) for n in numbers])],
+        series=[("Responses", bars)],
         axis="Responses",
         headers=["Answer", "Responses", "% of those who answered"],
         rows=rows,
@@ -182,15 +232,15 @@ def choice_chart(column: dict[str, Any], tally: Tally) -> Chart:
 def ratings_chart(columns: list[dict[str, Any]], tally: Tally) -> Chart:
     """Rating questions asked once, side by side: how many gave each score."""
     scores = list(columns[0]["values"])
-    series = []
+    series: list[tuple[str, list[float | None]]] = []
     rows: list[list[Any]] = [[columns[0]["values"][s]] for s in scores]
     means: list[Any] = ["Mean score"]
     for column in columns:
         chosen, answered, _ = tally.options(column)
-        shares = [percent(chosen.get(s, 0), answered) for s in scores]
+        shares: list[float | None] = [percent(chosen.get(s, 0), answered) for s in scores]
         series.append((column["label"], shares))
         for row, score, share in zip(rows, scores, shares, strict=True):
-            row += [chosen.get(score, 0), share]
+            row += [amount(chosen.get(score, 0)), share]
         means.append(tally.mean(column)[0] or "")
         means.append("")
     headers = ["Score"]
@@ -215,15 +265,15 @@ def per_option_ratings_chart(
     """Loop rating questions (ease, satisfaction) as mean scores per option, side by side."""
     items = [c["item"] for c in next(iter(looped.values()))]
     labels = [questions.item_label(item) for item in items]
-    series = []
+    series: list[tuple[str, list[float | None]]] = []
     rows: list[list[Any]] = [[label] for label in labels]
     top = 0
     for question_id, columns in looped.items():
-        means = []
+        means: list[float | None] = []
         for row, column in zip(rows, columns, strict=True):
             mean, n = tally.mean(column)
-            means.append(mean or 0.0)
-            row += [n, mean if mean is not None else ""]
+            means.append(mean)  # None: nobody used it, so no bar
+            row += [amount(n), mean if mean is not None else ""]
             top = max(top, max(int(v) for v in column["values"]))
         series.append((questions.label(question_id), means))
     headers = ["Way of contact"]
@@ -248,13 +298,13 @@ def per_option_yes_chart(
 ) -> Chart:
     """A loop yes/no question as the share who said yes, per option."""
     labels = [questions.item_label(c["item"]) for c in columns]
-    shares = []
+    shares: list[float | None] = []
     rows = []
     for label, column in zip(labels, columns, strict=True):
         chosen, answered, _ = tally.options(column)
         yes = chosen.get("yes", 0)
-        shares.append(percent(yes, answered))
-        rows.append([label, answered, yes, percent(yes, answered)])
+        shares.append(percent(yes, answered) if answered else None)
+        rows.append([label, amount(answered), amount(yes), percent(yes, answered)])
     title = questions.label(question_id)
     return Chart(
         id=f"per-option-{question_id}",
@@ -269,34 +319,38 @@ def per_option_yes_chart(
     )
 
 
-def breakdown_chart(
-    questions: Questions,
-    column: dict[str, Any],
-    split: dict[Any, list[ValueCount]],
-    started: int,
-) -> Chart:
-    """Responses and mean ratings for each answer to a question about the person."""
+def breakdown_chart(questions: Questions, column: dict[str, Any], split: Split) -> Chart:
+    """Responses and mean ratings for each answer to a question about the person.
+
+    A cell from fewer than 10 responses reads "fewer than 10"; a group with
+    fewer than 10 responses is not drawn at all.
+    """
     scales = questions.top_level("scale")
     yes_nos = questions.top_level("yes_no")
     groups: list[tuple[str, Any]] = [(label, value) for value, label in column["values"].items()]
     groups.append((NOT_ANSWERED, None))
-    own = Tally(
-        c for counts in split.values() for c in counts if c.question_id == column["question"]
-    )
-    in_groups, _, _ = own.options(column)
-    series: list[tuple[str, list[float]]] = [(c["label"], []) for c in scales]
+    sizes = _group_sizes(column, split.shown, split.total)
+    counted = _group_sizes(column, split.responses, split.total)
+    series: list[tuple[str, list[float | None]]] = [(c["label"], []) for c in scales]
+    categories = []
     rows = []
     for label, value in groups:
-        tally = Tally(split.get(value, []))
-        size = in_groups.get(value, 0) if value is not None else started - sum(in_groups.values())
-        row: list[Any] = [label, size]
+        tally = Tally(split.shown.get(value, []))
+        raw = Tally(split.responses.get(value, []))
+        row: list[Any] = [label, shown(amount(sizes.get(value, 0)), counted.get(value, 0))]
+        drawn = counted.get(value, 0) >= SMALL
+        if drawn:
+            categories.append(label)
         for (_, values), scale in zip(series, scales, strict=True):
             mean, _ = tally.mean(scale)
-            values.append(mean or 0.0)
-            row.append(mean if mean is not None else "")
+            behind = raw.mean(scale)[1]
+            if drawn:
+                values.append(mean if mean is not None and behind >= SMALL else None)
+            row.append(shown(mean if mean is not None else "", behind))
         for yes_no in yes_nos:
             chosen, answered, _ = tally.options(yes_no)
-            row.append(percent(chosen.get("yes", 0), answered) if answered else "")
+            behind = raw.options(yes_no)[1]
+            row.append(shown(percent(chosen.get("yes", 0), answered) if answered else "", behind))
         rows.append(row)
     headers = [column["label"], "Responses"]
     headers += [f"{c['label']}: mean score" for c in scales]
@@ -305,10 +359,23 @@ def breakdown_chart(
         id=f"by-{column['question']}",
         title=f"Results by {column['label'].lower()}",
         summary=f"Mean ratings for each answer to: {column['text']}",
-        categories=[label for label, _ in groups],
+        categories=categories,
         series=series,
         axis="Mean score (1 to 5)",
         headers=headers,
         rows=rows,
         maximum=float(max((int(v) for c in scales for v in c["values"]), default=5)),
+        notes=[f"Groups of fewer than {SMALL} responses are not drawn; cells read '{FEWER}'."],
     )
+
+
+def _group_sizes(
+    column: dict[str, Any], split: dict[Any, list[ValueCount]], total: float
+) -> dict[Any, float]:
+    """Responses (or their weight) in each group, "Not answered" (None) included."""
+    question = column["question"]
+    own = Tally(c for counts in split.values() for c in counts if c.question_id == question)
+    in_groups, _, _ = own.options(column)
+    sizes: dict[Any, float] = dict(in_groups)
+    sizes[None] = total - sum(in_groups.values())
+    return sizes

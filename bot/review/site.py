@@ -13,9 +13,10 @@ import jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.review.charts import ChartDrawer
+from bot.review.charts import ChartDrawer, RecentCharts
 from bot.review.config import Questions, ReviewConfig
 from bot.review.filters import STATUS_LABELS
+from bot.review.population import Population, load_population
 from bot.review.sessions import Session, SessionPolicy
 from bot.review.throttle import AddressThrottle
 from storage.database import Database
@@ -41,6 +42,8 @@ class Site:
     templates: jinja2.Environment
     charts: ChartDrawer
     throttle: AddressThrottle
+    population: Population
+    recent: RecentCharts
 
     @classmethod
     def build(cls, config: ReviewConfig, codebook: dict[str, Any]) -> Site:
@@ -62,7 +65,16 @@ class Site:
             absolute_seconds=config.session_hours * 3600,
         )
         throttle = AddressThrottle(config.max_failed_logins_per_address, config.lock_minutes * 60)
-        return cls(config, Questions(codebook), policy, templates, ChartDrawer(), throttle)
+        questions = Questions(codebook)
+        population = (
+            load_population(config.population_file, questions)
+            if config.population_file
+            else Population()
+        )
+        drawer = ChartDrawer()
+        return cls(
+            config, questions, policy, templates, drawer, throttle, population, RecentCharts()
+        )
 
 
 SITE = web.AppKey("review_site", Site)

@@ -38,6 +38,7 @@ FREE_TEXT_ANSWERS = [
     "people would feel safer",
     "I live in Hemel",
     "I'm 52",
+    "a man",
     "submit",
 ]
 
@@ -87,6 +88,7 @@ async def test_a_resident_answering_in_free_text_completes_the_survey(
     assert answers["accessibility"] == 2
     assert answers["district"] == "dacorum"
     assert answers["age_band"] == "age_45_54"
+    assert answers["sex"] == "male"
 
 
 async def test_a_repeated_activity_is_answered_again_but_recorded_once(

@@ -15,7 +15,7 @@ from tests.dialogs.script import Resident
 @pytest.mark.parametrize(
     "question_id",
     ["connection", "channels", "preferred", "ease", "future_preference", "video_interest",
-     "visibility", "district", "age_band"],
+     "visibility", "district", "age_band", "sex"],
 )  # fmt: skip
 def test_each_answer_button_reads_as_its_own_answer(survey: Survey, question_id: str) -> None:
     question = survey.question(question_id)
@@ -47,7 +47,7 @@ def test_the_summary_buttons_work_by_their_words(survey: Survey) -> None:
     resident = Resident(survey)
     resident.says("yes", "Both", "None of these", "Skip this question", "Calling 101", "No")
     resident.says("Skip this question", "3 ", "3", "Skip this question")
-    resident.says("Prefer not to say", "Prefer not to say")
+    resident.says("Prefer not to say", "Prefer not to say", "Prefer not to say")
     assert resident.phase == "summary"
     resident.says("Change an answer")
     assert resident.phase == "choose_change"

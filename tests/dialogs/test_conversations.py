@@ -13,7 +13,7 @@ TO_CHANNELS = ("yes", "I live here")
 def finish_after_channels(resident: Resident) -> Resident:
     """Answer everything after the channel follow-ups, mostly skipping."""
     return resident.says(
-        "calling 101", "maybe", "skip", "3", "2", "skip", "Watford", "prefer not to say"
+        "calling 101", "maybe", "skip", "3", "2", "skip", "Watford", "prefer not to say", "skip"
     )
 
 
@@ -192,6 +192,39 @@ def test_ages_typed_as_numbers_fall_in_their_band(resident: Resident) -> None:
     assert resident.recorded["age_band"] == "age_65_74"
 
 
+def test_sex_is_asked_after_age_and_a_typed_answer_is_recorded(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "calling 101", "maybe", "skip", "3", "3", "skip")
+    resident.says("Watford", "I'm 67")
+    assert resident.asked == "sex"
+    assert "What is your sex?" in resident.heard
+    resident.says("I'm a woman")
+    assert resident.recorded["sex"] == "female"
+    assert resident.phase == "summary"
+    assert "Sex: Female" in resident.heard
+
+
+def test_sex_can_be_skipped_and_nothing_is_recorded_for_it(resident: Resident) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "calling 101", "maybe", "skip", "3", "3", "skip")
+    resident.says("Watford", "45 to 54", "skip")
+    assert resident.phase == "summary"
+    assert resident.recorded["sex"] is None
+    assert resident.recorded["age_band"] == "age_45_54"
+
+
+def test_sex_offers_prefer_not_to_say_which_is_recorded_as_its_own_answer(
+    resident: Resident,
+) -> None:
+    resident.says(*TO_CHANNELS, "none", "skip", "calling 101", "maybe", "skip", "3", "3", "skip")
+    resident.says("skip", "skip")
+    assert resident.asked == "sex"
+    buttons = [c["title"] for c in resident.outcome.messages[-1].get("choices", [])]
+    assert buttons[:3] == ["Female", "Male", "Prefer not to say"]
+    resident.says("rather not say")
+    assert resident.recorded["sex"] == "prefer_not_to_say"
+    resident.says("change sex", "male")
+    assert resident.recorded["sex"] == "male"
+
+
 def test_the_state_is_plain_json(resident: Resident) -> None:
     import json
 
@@ -224,7 +257,7 @@ def test_coming_back_after_a_day_with_an_answer_records_it(survey: Survey) -> No
 
 def test_submit_works_after_starting_to_change_an_answer(resident: Resident) -> None:
     resident.says(*TO_CHANNELS, "none", "skip", "101", "no", "skip", "3", "3", "skip")
-    resident.says("skip", "skip")
+    resident.says("skip", "skip", "skip")
     assert resident.phase == "summary"
     resident.says("change", "submit")
     assert resident.events["status"] == "completed"

@@ -41,7 +41,7 @@ def test_wanting_to_report_a_crime_is_pointed_to_101_at_the_summary(
     resident: Resident,
 ) -> None:
     resident.says(
-        *TO_CHANNELS, "none", "skip", "101", "no", "skip", "3", "3", "skip", "skip", "skip"
+        *TO_CHANNELS, "none", "skip", "101", "no", "skip", "3", "3", "skip", "skip", "skip", "skip"
     )
     assert resident.phase == "summary"
     resident.says("can I report my bike being stolen here")

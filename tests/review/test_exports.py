@@ -35,6 +35,7 @@ async def exported(client: Client, reviewer: StaffUser, add_response: AddRespons
             "video_interest": "maybe",
             "visibility": 2,
             "district": "watford",
+            "sex": "female",
             "changes": "+44 7700 900123 -- @everyone",
         }
     )
@@ -108,6 +109,10 @@ async def test_sav_reads_back_with_value_labels_for_choices(
     assert math.isnan(row["ease_website"])
     assert row["improve_call_101"] == FORMULA  # SPSS runs no formulas: the text is kept as typed
     assert meta.column_names_to_labels["ease_call_101"] == "the 101 phone line: how easy"
+    assert labels["sex"] == {1.0: "Female", 2.0: "Male", 3.0: "Prefer not to say"}
+    assert labels["sex"][row["sex"]] == "Female"
+    # The questions about the person come last, in the survey's order.
+    assert meta.column_names[-3:] == ["district", "age_band", "sex"]
 
 
 async def test_json_lines_hold_everything_typed(client: Client, exported: None) -> None:

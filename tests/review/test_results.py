@@ -56,15 +56,28 @@ def row(chart: dict[str, Any], first: str) -> list[Any]:
     return next(r for r in chart["rows"] if r[0] == first)
 
 
-async def test_counts_and_percentages_of_a_multiple_choice_question(
+async def test_counts_and_percentages_of_a_multiple_choice_question_from_completed_responses(
     results: dict[str, Any],
 ) -> None:
     channels = results["channels"]
 
-    assert row(channels, "Calling 101") == ["Calling 101", 2, 50.0]
-    assert row(channels, "Herts Police website or online reporting")[1:] == [2, 50.0]
-    assert row(channels, "None of these")[1:] == [1, 25.0]
+    assert results["_data"]["responses"] == 3
+    assert row(channels, "Calling 101") == ["Calling 101", 2, 66.7]
+    assert row(channels, "Herts Police website or online reporting")[1:] == [1, 33.3]
+    assert row(channels, "None of these")[1:] == [1, 33.3]
     assert channels["notes"]  # "choose several answers"
+
+
+async def test_responses_stopped_part_way_are_counted_when_the_status_filter_says_so(
+    client: Client, results: dict[str, Any]
+) -> None:
+    data = await (await client.get("/review/results.json?status=any")).json()
+    channels = next(c for c in data["charts"] if c["id"] == "channels")
+    stopped = await (await client.get("/review/results.json?status=abandoned")).json()
+
+    assert data["responses"] == 4
+    assert row(channels, "Herts Police website or online reporting")[1:] == [2, 50.0]
+    assert stopped["responses"] == 1
 
 
 async def test_video_interest_counts_yes_maybe_and_no(results: dict[str, Any]) -> None:
@@ -81,6 +94,8 @@ async def test_ease_and_satisfaction_per_channel_are_mean_scores_side_by_side(
     assert [s["name"] for s in ratings["series"]] == ["How easy", "Satisfaction with the outcome"]
     assert row(ratings, "Calling 101") == ["Calling 101", 2, 3.0, 2, 2.0]
     assert row(ratings, "Webchat") == ["Webchat", 0, "", 0, ""]
+    webchat = ratings["categories"].index("Webchat")
+    assert [s["values"][webchat] for s in ratings["series"]] == [None, None]  # no bars
 
 
 async def test_preferred_way_is_the_share_who_said_yes_per_channel(
@@ -106,14 +121,16 @@ async def test_visibility_and_accessibility_ratings_are_shown_together(
     assert row(ratings, "Mean score") == ["Mean score", 3.0, "", 4.0, ""]
 
 
-async def test_breakdown_by_district_gives_responses_and_means_per_district(
+async def test_breakdown_by_district_hides_groups_of_fewer_than_ten(
     results: dict[str, Any],
 ) -> None:
     district = results["by-district"]
 
-    assert row(district, "Watford")[:3] == ["Watford", 2, 3.0]
-    assert row(district, "Not answered")[1] == 2
+    assert row(district, "Watford")[:3] == ["Watford", "fewer than 10", "fewer than 10"]
+    assert row(district, "Not answered")[1] == "fewer than 10"
+    assert district["categories"] == []  # nothing drawn
     assert "by-age_band" in results
+    assert "by-sex" in results
 
 
 async def test_the_funnel_and_where_people_stopped(results: dict[str, Any]) -> None:
