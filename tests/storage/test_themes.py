@@ -69,7 +69,7 @@ async def two_themes(db: Database) -> tuple[list[int], list[Any]]:
 async def test_finding_themes_again_replaces_suggestions_but_keeps_approved_themes(
     db: Database,
 ) -> None:
-    ids, (waiting, patrols) = await two_themes(db)
+    ids, (waiting, _patrols) = await two_themes(db)
     await rename_theme(db, theme_id=waiting.id, label="101 waiting times")
 
     await replace_suggestions(
@@ -113,7 +113,7 @@ async def test_merging_keeps_every_answer_once_and_deletes_the_merged_theme(db: 
 
 
 async def test_two_themes_of_one_question_cannot_share_a_name(db: Database) -> None:
-    _, (waiting, patrols) = await two_themes(db)
+    _, (_waiting, patrols) = await two_themes(db)
 
     with pytest.raises(ThemeConflict):
         await rename_theme(db, theme_id=patrols.id, label="WAITING")
