@@ -399,3 +399,49 @@ async def set_scores(db: Database, *, theme_id: int, scores: Mapping[int, float]
             if row.answer_id in scores:
                 row.score = scores[row.answer_id]
                 session.add(row)
+
+
+@dataclass(frozen=True)
+class ThemeColumn:
+    """One theme as a column of an export: which responses answered, which are in it."""
+
+    question_id: str
+    label: str
+    status: str
+    answered: frozenset[int]  # responses with a typed answer to the question
+    members: frozenset[int]  # responses whose answer is in the theme
+
+
+async def theme_columns(db: Database, *, survey_id: str) -> list[ThemeColumn]:
+    """Every theme of the survey, by question and in the order made, as export columns."""
+    async with db.sessions() as session:
+        themes = list(
+            await session.exec(
+                select(Theme).where(col(Theme.survey_id) == survey_id).order_by(col(Theme.id))
+            )
+        )
+        rows = await session.exec(
+            select(AnswerTheme.theme_id, Answer.response_id)
+            .join(Answer, col(Answer.id) == col(AnswerTheme.answer_id))
+            .where(
+                col(AnswerTheme.theme_id).in_([t.id for t in themes]),
+                col(AnswerTheme.source).in_(IN_THEME),
+            )
+        )
+        members: dict[int, set[int]] = {}
+        for theme_id, response_id in rows.all():
+            members.setdefault(theme_id, set()).add(response_id)
+    answered: dict[str, frozenset[int]] = {}
+    for question_id in dict.fromkeys(t.question_id for t in themes):
+        found = await text_answers(db, survey_id=survey_id, question_id=question_id)
+        answered[question_id] = frozenset(a.response_id for a in found)
+    return [
+        ThemeColumn(
+            t.question_id,
+            t.label,
+            t.status,
+            answered[t.question_id],
+            frozenset(members.get(t.id or 0, set())),
+        )
+        for t in themes
+    ]

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.review import exports
 from bot.review.pages import charts_for, chosen
 from bot.review.site import database, require, site
+from bot.review.themes import theme_cells
 from storage import audit
 from storage.results import find_responses
 
@@ -43,7 +44,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     codebook = site(request).questions.codebook
     records = await find_responses(database(request), filters=picked.filters, newest_first=False)
     if fmt == "csv":
-        body = exports.as_csv(codebook, records).encode("utf-8-sig")  # the BOM tells Excel
+        extra = await theme_cells(database(request), site(request).questions)
+        body = exports.as_csv(codebook, records, extra).encode("utf-8-sig")  # the BOM tells Excel
     elif fmt == "xlsx":
         body = await asyncio.to_thread(exports.as_xlsx, codebook, records)
     elif fmt == "sav":

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,10 +60,16 @@ def json_lines(records: Iterable[ResponseRecord]) -> str:
 META_COLUMNS = ("reference", "status", "channel", "started_at", "completed_at", "flags")
 
 
-def table(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> list[list[Any]]:
-    """Header and rows: the response's details, then a column per question in survey order."""
+# Extra columns after the questions: a heading, and the cell for each response id (others empty).
+Extra = Sequence[tuple[str, Mapping[int, Any]]]
+
+
+def table(
+    codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()
+) -> list[list[Any]]:
+    """Header and rows: the response's details, a column per question in survey order, extras."""
     columns = [c["name"] for c in codebook["columns"]]
-    rows: list[list[Any]] = [[*META_COLUMNS, *columns]]
+    rows: list[list[Any]] = [[*META_COLUMNS, *columns, *(heading for heading, _ in extra)]]
     for record in records:
         given = answers_by_column(record)
         meta = [
@@ -74,15 +80,21 @@ def table(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> list[l
             _iso(record.completed_at),
             ";".join(record.flags),
         ]
-        rows.append([*meta, *(_cell(given.get(name)) for name in columns)])
+        rows.append(
+            [
+                *meta,
+                *(_cell(given.get(name)) for name in columns),
+                *(_cell(cells.get(record.id)) for _, cells in extra),
+            ]
+        )
     return rows
 
 
-def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> str:
+def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()) -> str:
     """The table as CSV, with formula-like cells neutralised."""
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in table(codebook, records):
+    for row in table(codebook, records, extra):
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue()
 

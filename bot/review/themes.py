@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.review.auth import check_csrf
+from bot.review.config import Questions
 from bot.review.site import (
     PERMISSIONS,
     THEMER,
@@ -30,8 +31,9 @@ from bot.review.themer import find_themes as find
 from bot.review.themer import split_theme as split
 from storage import audit
 from storage import themes as stored
+from storage.database import Database
 from storage.errors import RecordNotFound
-from storage.models import Theme
+from storage.models import Theme, ThemeStatus
 from storage.themes import TextAnswer, ThemeConflict, ThemeSet
 
 MAX_ID = 2**62
@@ -363,6 +365,18 @@ def _optional_id(form: Any, name: str) -> int | None:
     if value in ("", "none"):
         return None
     return whole_number(value, "The theme number", maximum=MAX_ID)
+
+
+async def theme_cells(db: Database, questions: Questions) -> list[tuple[str, dict[int, int]]]:
+    """One export column per theme: 1 if the response's answer is in it, 0 if not (empty
+    when the response has no typed answer to the question)."""
+    columns = []
+    for theme in await stored.theme_columns(db, survey_id=questions.survey):
+        suggested = " (suggested)" if theme.status == ThemeStatus.SUGGESTED else ""
+        heading = f"theme: {questions.label(theme.question_id)}: {theme.label}{suggested}"
+        cells = {r: int(r in theme.members) for r in theme.answered}
+        columns.append((heading, cells))
+    return columns
 
 
 def theme_routes(app: web.Application) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -384,3 +386,22 @@ async def test_the_themes_address_opens_the_first_free_text_question(
 
     assert first.status == 303
     assert first.headers["Location"] == "/review/themes/improve"
+
+
+async def test_the_csv_export_has_a_column_per_theme_of_ones_and_noughts(
+    client: Client, db: Database, admin: StaffUser, add_response: AddResponse
+) -> None:
+    await answers_to_changes(add_response, [WAITING[0], PATROLS[0]])
+    await add_response(answers={"visibility": 3})
+    waiting, _, _ = await two_themes(db)
+    await login(client, admin.email)
+    await post(client, f"/{waiting}/rename", {"label": "101 waiting times"})
+
+    export = await client.get("/review/export/csv")
+    rows = list(csv.reader(io.StringIO((await export.read()).decode("utf-8-sig"))))
+
+    header = rows[0]
+    first = header.index("theme: Changes you would like: 101 waiting times")
+    second = header.index("theme: Changes you would like: Patrols (suggested)")
+    cells = sorted((row[header.index("changes")], row[first], row[second]) for row in rows[1:])
+    assert cells == [("", "", ""), (WAITING[0], "1", "0"), (PATROLS[0], "0", "1")]
