@@ -51,6 +51,8 @@ STRENGTH = 4.0
 MOST_THEMES = 14
 FEWEST_PER_THEME = 4
 SEED = 0
+# Answers the silhouette score is worked out on at most: it compares every pair.
+SILHOUETTE_SAMPLE = 2000
 # Words that say nothing about a theme: the question's own words and filler.
 FILLER = frozenset(
     """police like just make want need needs think really good better would people use able
@@ -217,7 +219,15 @@ def _best_grouping(vectors: Array) -> NDArray[np.int64]:
         labels = KMeans(count, n_init=4, random_state=SEED).fit(vectors).labels_
         if len(set(labels.tolist())) < 2:
             continue
-        score = float(silhouette_score(vectors, labels, metric="cosine"))
+        score = float(
+            silhouette_score(
+                vectors,
+                labels,
+                metric="cosine",
+                sample_size=min(len(vectors), SILHOUETTE_SAMPLE),
+                random_state=SEED,
+            )
+        )
         if best is None or score > best[0]:
             best = (score, labels.astype(np.int64))
     if best is None:
