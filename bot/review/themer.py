@@ -69,7 +69,10 @@ async def find_themes(db: Database, themer: Themer, question: Question) -> int:
     texts = [a.text for a in pool]
     groups = await asyncio.to_thread(themer.group, texts)
     found = []
+    taken = {t.label.lower() for t in current.themes if t.id in approved}
     for label, members in groups:
+        label = _unused(label, taken)
+        taken.add(label.lower())
         scores = await asyncio.to_thread(themer.closeness, [texts[i] for i in members])
         found.append(
             NewTheme(label, {pool[i].answer_id: s for i, s in zip(members, scores, strict=True)})
@@ -131,10 +134,7 @@ async def split_theme(db: Database, themer: Themer, question: Question, theme_id
     for half in (first, second):
         near = await asyncio.to_thread(themer.closeness, [texts[i] for i in half])
         scores.update({members[i].answer_id: s for i, s in zip(half, near, strict=True)})
-    taken = {t.label.lower() for t in current.themes}
-    base, number = label, 2
-    while label.lower() in taken:
-        label, number = f"{base} ({number})", number + 1
+    label = _unused(label, {t.label.lower() for t in current.themes})
     new = await stored.split_theme(
         db,
         theme_id=theme_id,
@@ -144,6 +144,14 @@ async def split_theme(db: Database, themer: Themer, question: Question, theme_id
     )
     assert new.id is not None
     return new.id
+
+
+def _unused(label: str, taken: set[str]) -> str:
+    """The label, with a number after it if another theme has it already."""
+    base, number = label, 2
+    while label.lower() in taken:
+        label, number = f"{base} ({number})", number + 1
+    return label
 
 
 async def rescore(

@@ -8,6 +8,8 @@ never tuned on: it is sorted by themes learnt from the whole tuned part.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bot.language import Language
@@ -53,6 +55,29 @@ def test_prints_the_theme_figures_and_meets_the_target_on_the_held_out_part(
 
     print("\n" + table(question, on_tuned, on_held_out))
     assert on_held_out.micro >= HELD_OUT_FLOOR[question]
+
+
+def test_prints_how_well_the_themes_found_unlabelled_match_the_labels(
+    language: Language,
+) -> None:
+    """Purity: the share of answers whose group's most common hand label is one of theirs."""
+    known = list(codebook("changes"))
+    tuned = read_labelled(THEMES / "changes.tsv", known)
+
+    groups = language.themes.group([t.text for t in tuned])
+
+    fitting = 0
+    lines = []
+    for label, members in groups:
+        counts = Counter(theme for i in members for theme in tuned[i].themes)
+        common, _ = counts.most_common(1)[0]
+        fitting += sum(common in tuned[i].themes for i in members)
+        lines.append(f"  {len(members):>4}  {label:<34} mostly {common}")
+    purity = fitting / len(tuned)
+    print(f"\nthemes found in {len(tuned)} answers to changes: {len(groups)}, purity {purity:.3f}")
+    print("\n".join(lines))
+    assert 2 <= len(groups) <= 14
+    assert sum(len(m) for _, m in groups) == len(tuned)
 
 
 def test_the_held_out_answers_are_not_in_the_tuned_part() -> None:
