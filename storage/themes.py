@@ -9,6 +9,8 @@ the views write the audit log.
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -66,23 +68,35 @@ class ThemeSet:
     members: list[Member]
     looked_at: frozenset[int]
 
+    @functools.cached_property
+    def _by_theme(self) -> dict[int, list[Member]]:
+        found: dict[int, list[Member]] = defaultdict(list)
+        for member in self.members:
+            found[member.theme_id].append(member)
+        return found
+
+    @functools.cached_property
+    def _by_answer(self) -> dict[int, list[Member]]:
+        found: dict[int, list[Member]] = defaultdict(list)
+        for member in self.members:
+            found[member.answer_id].append(member)
+        return found
+
     def in_theme(self, theme_id: int) -> list[Member]:
         """The answers in a theme, most typical first."""
-        found = [m for m in self.members if m.theme_id == theme_id and m.source in IN_THEME]
+        found = [m for m in self._by_theme.get(theme_id, []) if m.source in IN_THEME]
         return sorted(found, key=lambda m: (-m.score, m.answer_id))
 
     def themes_of(self, answer_id: int) -> list[int]:
         """The themes an answer is in."""
-        return [
-            m.theme_id for m in self.members if m.answer_id == answer_id and m.source in IN_THEME
-        ]
+        return [m.theme_id for m in self._by_answer.get(answer_id, []) if m.source in IN_THEME]
 
     def removed(self, answer_id: int) -> set[int]:
         """The themes staff took this answer out of."""
         return {
             m.theme_id
-            for m in self.members
-            if m.answer_id == answer_id and m.source == MemberSource.REMOVED.value
+            for m in self._by_answer.get(answer_id, [])
+            if m.source == MemberSource.REMOVED.value
         }
 
 

@@ -61,6 +61,8 @@ async def find_themes(db: Database, themer: Themer, question: Question) -> int:
     Earlier suggestions give way to the new ones; approved themes stay.
     """
     answers = await _answers(db, question)
+    if not answers:
+        raise NothingToDo("There are no answers to this question yet.")
     current = await _themes(db, question)
     approved = {t.id for t in current.themes if t.status == ThemeStatus.APPROVED}
     pool = [a for a in answers if not set(current.themes_of(a.answer_id)) & approved]

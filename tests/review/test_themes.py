@@ -405,3 +405,14 @@ async def test_the_csv_export_has_a_column_per_theme_of_ones_and_noughts(
     second = header.index("theme: Changes you would like: Patrols (suggested)")
     cells = sorted((row[header.index("changes")], row[first], row[second]) for row in rows[1:])
     assert cells == [("", "", ""), (WAITING[0], "1", "0"), (PATROLS[0], "0", "1")]
+
+
+async def test_suggesting_themes_with_no_answers_says_there_are_none_yet(
+    themed: Client, admin: StaffUser
+) -> None:
+    await login(themed, admin.email)
+
+    refused = await post(themed, "/find")
+
+    assert refused.status == 409
+    assert "no answers to this question yet" in await refused.text()
