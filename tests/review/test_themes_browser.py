@@ -1,4 +1,4 @@
-"""A real browser: an admin renames a theme on the themes page, and the page reads well.
+"""A real browser: an admin renames a theme and moves an answer, and the pages read well.
 
 Drives headless Chromium against the site served on loopback; a screenshot of
 the themes page goes to tests/artifacts/.
@@ -53,7 +53,7 @@ async def browser() -> AsyncIterator[Browser]:
         await chromium.close()
 
 
-async def test_an_admin_renames_a_theme_in_the_browser(
+async def test_an_admin_renames_a_theme_and_moves_an_answer_in_the_browser(
     client: Client, db: Database, admin: StaffUser, add_response: AddResponse, browser: Browser
 ) -> None:
     for text in ANSWERS:
@@ -97,7 +97,21 @@ async def test_an_admin_renames_a_theme_in_the_browser(
     await page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
     violations = [v for v in await axe_violations(page) if v["impact"] in ("serious", "critical")]
     assert violations == [], json.dumps(violations, indent=2)
-    assert dialogs == []
     logged = await audit.list_entries(db, action="theme_renamed")
     assert logged.entries[0].detail["now"] == "101 waiting times"
+
+    await page.get_by_role("link", name="101 waiting times").click()
+    answer = page.locator("li", has=page.get_by_text("answer 101 quicker", exact=True))
+    await answer.get_by_label("Move to").select_option(label="Streets, beat, bobbies")
+    await answer.get_by_role("button", name="Move").click()
+    await page.wait_for_load_state("networkidle")
+
+    assert await page.get_by_text("answer 101 quicker", exact=True).count() == 0
+    await page.screenshot(path=str(ARTIFACTS / "theme.png"), full_page=True)
+    violations = [v for v in await axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert violations == [], json.dumps(violations, indent=2)
+    await page.get_by_role("link", name="Back to the themes").click()
+    streets = page.locator("tr", has=page.get_by_role("link", name="Streets, beat, bobbies"))
+    assert await streets.locator("td").nth(1).inner_text() == "4"
+    assert dialogs == []
     await context.close()
