@@ -81,7 +81,7 @@ async def test_an_admin_renames_a_theme_and_moves_an_answer_in_the_browser(
     await page.wait_for_url(f"{base}/review/responses")
 
     await page.get_by_role("link", name="Themes", exact=True).click()
-    await page.get_by_role("link", name="Changes you would like").click()
+    await page.get_by_role("link", name="Changes you would like", exact=True).click()
     row = page.locator("tr", has=page.get_by_role("link", name="101, answer, waited"))
     await row.get_by_label("New name").fill("101 waiting times")
     await row.get_by_role("button", name="Rename").click()
