@@ -21,6 +21,8 @@ from bot.conversation import Services
 from bot.delivery import CHANNEL_TOKENS, DeliveringAdapter, channel_client
 from bot.handler import SurveyBot
 from bot.inputs import guard
+from bot.language import load_language
+from bot.language.themes import ThemeModel
 from bot.retention import daily_purge
 from bot.review import DATABASE as REVIEW_DATABASE
 from bot.review import ReviewConfig, create_review_app
@@ -68,9 +70,14 @@ def create_app(settings: Settings) -> web.Application:
     add_routes(app)
     statement = webchat.ACCESSIBILITY_ROUTE if survey.accessibility else ""
     review_config = ReviewConfig.from_settings(settings, accessibility_url=statement)
-    review = create_review_app(review_config, codebook(survey))
+    review = create_review_app(review_config, codebook(survey), themer=_theme_model)
     app.add_subapp("/review", review)
     return app
+
+
+def _theme_model() -> ThemeModel:
+    """The theme model, loaded with the other language models (once per process)."""
+    return load_language().themes
 
 
 def _database(survey: Any) -> Any:

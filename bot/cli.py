@@ -223,6 +223,7 @@ async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     from bot.review import exports
     from bot.review.config import Questions
     from bot.review.filters import FilterError, parse
+    from bot.review.themes import theme_cells
     from dialogs.loader import load_survey
     from storage import audit
     from storage.database import open_database
@@ -236,6 +237,7 @@ async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     db = await open_database(settings.database_url)
     try:
         records = await find_responses(db, filters=chosen.filters, newest_first=False)
+        themes = await theme_cells(db, Questions(book)) if fmt == "csv" else []
         await audit.record(
             db,
             staff_email="(command line)",
@@ -245,7 +247,7 @@ async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     finally:
         await db.close()
     if fmt == "csv":
-        return exports.as_csv(book, records).encode()
+        return exports.as_csv(book, records, themes).encode()
     if fmt == "xlsx":
         return exports.as_xlsx(book, records)
     if fmt == "sav":

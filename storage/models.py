@@ -235,3 +235,80 @@ class AuditEntry(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=sa.Column(UTCDateTime(), nullable=False, index=True),
     )
+
+
+class ThemeStatus(StrEnum):
+    """Whether staff have approved a theme, or the model only suggests it."""
+
+    SUGGESTED = "suggested"
+    APPROVED = "approved"
+
+
+class MemberSource(StrEnum):
+    """Who put an answer in a theme, or took it out."""
+
+    MODEL = "model"  # the theme model sorted it there
+    STAFF = "staff"  # a member of staff put it there
+    REMOVED = "removed"  # a member of staff took it out: the model may not put it back
+
+
+class Theme(SQLModel, table=True):
+    """A theme in the answers to one free-text question, with its label."""
+
+    __table_args__ = (sa.Index("ix_theme_question", "survey_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: str = Field(max_length=100)
+    question_id: str = Field(max_length=100)
+    label: str = Field(max_length=100)
+    status: str = Field(default=ThemeStatus.SUGGESTED, max_length=20)
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
+    )
+
+
+class AnswerTheme(SQLModel, table=True):
+    """An answer in a theme (an answer may be in several), or staff's word that it is not."""
+
+    __table_args__ = (sa.UniqueConstraint("answer_id", "theme_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("answer.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    theme_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("theme.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    source: str = Field(default=MemberSource.MODEL, max_length=10)
+    # How near the answer is to the middle of its theme: the nearest are quoted.
+    score: float = 0.0
+    at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
+    )
+
+
+class ThemedAnswer(SQLModel, table=True):
+    """An answer the theming has looked at; answers without one are new, not yet themed."""
+
+    answer_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("answer.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False),
+    )

@@ -2,8 +2,9 @@
 
 `load_language()` builds, once per process, the learned safety classifier (two
 embedding models shipped in registry packages, and the weights trained from
-`training/safety/`) and the redactor with its names list and gazetteer. They
-are handed to the pure code in `dialogs/` as plain objects.
+`training/safety/`), the redactor with its names list and gazetteer, and the
+theme model for the staff site (over the same two embedding models). They are
+handed to the pure code in `dialogs/` and to the staff site as plain objects.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from bot.language.lexicon import load_lexicon
 from bot.language.minilm import MiniLM
 from bot.language.safety_model import SafetyModel
+from bot.language.themes import ThemeModel
 from bot.language.wordllama import WordLlama
 from dialogs.redact import Redactor
 
@@ -23,10 +25,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Language:
-    """The safety classifier and the redactor, loaded."""
+    """The safety classifier, the redactor and the theme model, loaded."""
 
     safety: SafetyModel
     redactor: Redactor
+    themes: ThemeModel
 
 
 @functools.cache
@@ -35,4 +38,5 @@ def load_language() -> Language:
     minilm, wordllama = MiniLM.load(), WordLlama.load()
     safety = SafetyModel.load(minilm=minilm, wordllama=wordllama)
     log.info("safety classifier loaded (all-MiniLM-L6-v2 and WordLlama, weights checked)")
-    return Language(safety=safety, redactor=Redactor(load_lexicon()))
+    themes = ThemeModel(minilm, wordllama)
+    return Language(safety=safety, redactor=Redactor(load_lexicon()), themes=themes)

@@ -17,7 +17,19 @@ from aiohttp import web
 from bot.review import auth, downloads, pages
 from bot.review.config import ReviewConfig
 from bot.review.sessions import COOKIE_NAME, Session
-from bot.review.site import DATABASE, SESSION, SITE, STAFF, Site, database, prefix, site
+from bot.review.site import (
+    DATABASE,
+    SESSION,
+    SITE,
+    STAFF,
+    THEMER,
+    Site,
+    database,
+    prefix,
+    site,
+)
+from bot.review.themer import ThemerSource
+from bot.review.themes import theme_routes
 from storage.database import Database
 from storage.errors import RecordNotFound
 from storage.staff import get_staff, session_ended
@@ -44,18 +56,25 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_review_app(
-    config: ReviewConfig, codebook: dict[str, Any], *, db: Database | None = None
+    config: ReviewConfig,
+    codebook: dict[str, Any],
+    *,
+    db: Database | None = None,
+    themer: ThemerSource | None = None,
 ) -> web.Application:
     """Build the review site. `UnsafeSecret` if the session secret will not do.
 
     The database is read from the app it is mounted in (`DATABASE`), unless
-    given here.
+    given here. `themer` gives the theme model when it is first needed; without
+    it staff can read and change themes but not find new ones.
     """
     config.check()
     app = web.Application(middlewares=[security_headers, sessions])
     app[SITE] = Site.build(config, codebook)
     if db is not None:
         app[DATABASE] = db
+    if themer is not None:
+        app[THEMER] = themer
     add_routes(app)
     return app
 
@@ -79,6 +98,7 @@ def add_routes(app: web.Application) -> None:
     get("/results/charts/{chart:[A-Za-z0-9_-]+}.svg", downloads.chart, name="chart")
     get("/results/tables.csv", downloads.tables, name="results_tables")
     get("/export/{format:csv|xlsx|sav|json}", downloads.export, name="export")
+    theme_routes(app)
     app.router.add_static("/static", STATIC, name="static", append_version=True)
 
 

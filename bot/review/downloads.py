@@ -13,6 +13,7 @@ from bot.review import exports
 from bot.review.pages import charts_for, chosen, results_chosen, results_key
 from bot.review.results import is_breakdown
 from bot.review.site import database, require, site
+from bot.review.themes import theme_cells
 from storage import audit
 from storage.results import find_responses
 
@@ -72,7 +73,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     codebook = site(request).questions.codebook
     records = await find_responses(database(request), filters=picked.filters, newest_first=False)
     if fmt == "csv":
-        body = exports.as_csv(codebook, records).encode("utf-8-sig")  # the BOM tells Excel
+        extra = await theme_cells(database(request), site(request).questions)
+        body = exports.as_csv(codebook, records, extra).encode("utf-8-sig")  # the BOM tells Excel
     elif fmt == "xlsx":
         body = await asyncio.to_thread(exports.as_xlsx, codebook, records)
     elif fmt == "sav":

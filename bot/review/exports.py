@@ -11,7 +11,7 @@ import io
 import json
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,12 +63,18 @@ META_COLUMNS = ("reference", "status", "channel", "started_at", "completed_at", 
 # Kinds of question whose answers are codes, each with a label beside it in CSV and Excel.
 LABELLED_KINDS = ("single_choice", "multiple_choice", "yes_no")
 LABEL_SUFFIX = " (label)"
+# Extra columns after the questions: a heading, and the cell for each response id (others empty).
+Extra = Sequence[tuple[str, Mapping[int, Any]]]
 
 
 def table(
-    codebook: dict[str, Any], records: Iterable[ResponseRecord], *, times: str = "text"
+    codebook: dict[str, Any],
+    records: Iterable[ResponseRecord],
+    extra: Extra = (),
+    *,
+    times: str = "text",
 ) -> list[list[Any]]:
-    """Header and rows: the response's details, then a column per question in survey order.
+    """Header and rows: the response's details, a column per question in survey order, extras.
 
     A choice's column holds its code ("watford"); the column after it, named
     "district (label)", holds what the resident was shown ("Watford"). Times are
@@ -80,7 +86,7 @@ def table(
         header.append(column["name"])
         if column["kind"] in LABELLED_KINDS:
             header.append(column["name"] + LABEL_SUFFIX)
-    rows: list[list[Any]] = [header]
+    rows: list[list[Any]] = [[*header, *(heading for heading, _ in extra)]]
     when = _naive_utc if times == "datetime" else _iso
     for record in records:
         given = answers_by_column(record)
@@ -97,6 +103,7 @@ def table(
             row.append(_cell(value))
             if column["kind"] in LABELLED_KINDS:
                 row.append(_label(column, value))
+        row += [_cell(cells.get(record.id)) for _, cells in extra]
         rows.append(row)
     return rows
 
@@ -110,11 +117,11 @@ def _label(column: dict[str, Any], value: Any) -> str:
     return "; ".join(str(labels.get(str(code), code)) for code in codes)
 
 
-def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> str:
+def as_csv(codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()) -> str:
     """The table as CSV, with formula-like cells neutralised."""
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in table(codebook, records):
+    for row in table(codebook, records, extra):
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue()
 

@@ -18,6 +18,7 @@ from bot.review.config import Questions, ReviewConfig
 from bot.review.filters import STATUS_LABELS
 from bot.review.population import Population, load_population
 from bot.review.sessions import Session, SessionPolicy
+from bot.review.themer import ThemerSource
 from bot.review.throttle import AddressThrottle
 from storage.database import Database
 from storage.models import StaffRole, StaffUser
@@ -25,10 +26,11 @@ from storage.models import StaffRole, StaffUser
 TEMPLATES = Path(__file__).parent / "templates"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-# What each role may do. Everyone who can log in may read and export responses.
+# What each role may do. Everyone who can log in may read and export responses (and read
+# the themes); changing the themes changes what everyone reads, so only admins may.
 PERMISSIONS = {
     StaffRole.REVIEWER.value: frozenset({"read", "export"}),
-    StaffRole.ADMIN.value: frozenset({"read", "export", "audit"}),
+    StaffRole.ADMIN.value: frozenset({"read", "export", "audit", "themes"}),
 }
 
 
@@ -80,6 +82,8 @@ class Site:
 SITE = web.AppKey("review_site", Site)
 # The database: set on the review app itself, or on the app it is mounted in.
 DATABASE = web.AppKey("review_database", Database)
+# Where the theme model comes from: called when it is first needed (it takes a while to load).
+THEMER: web.AppKey[ThemerSource] = web.AppKey("review_themer")
 SESSION = web.RequestKey("review_session", Session)
 STAFF = web.RequestKey("review_staff", StaffUser)
 
