@@ -218,6 +218,55 @@ def export(fmt: str, output: Path | None, answers: tuple[str, ...], **filters: s
         click.echo(f"Wrote {output}", err=True)
 
 
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The PDF file to write.",
+)
+@click.option(
+    "--weighted",
+    type=click.Choice(["yes", "no"]),
+    default="yes",
+    show_default=True,
+    help="Weight the charts to the population (when there are population figures).",
+)
+def report(output: Path, weighted: str) -> None:
+    """Write the summary report for the Commissioner's briefing (PDF)."""
+    body = asyncio.run(_report(_settings(), weighted))
+    output.write_bytes(body)
+    click.echo(f"Wrote {output}", err=True)
+
+
+async def _report(settings: Settings, weighted: str) -> bytes:
+    from bot.codebook import codebook
+    from bot.review import report as summary_report
+    from bot.review.config import ReviewConfig
+    from bot.review.filters import parse
+    from bot.review.site import Site
+    from dialogs.loader import load_survey
+    from storage import audit
+    from storage.database import open_database
+
+    here = Site.build(
+        ReviewConfig.from_settings(settings), codebook(load_survey(settings.survey_file))
+    )
+    picked = parse({"weighted": weighted}, here.questions, timezone=here.config.timezone)
+    db = await open_database(settings.database_url)
+    try:
+        summary = await summary_report.gather(here, db, picked)
+        await audit.record(
+            db,
+            staff_email="(command line)",
+            action="export",
+            detail={"format": "pdf", "filters": picked.describe(), "responses": summary.total},
+        )
+    finally:
+        await db.close()
+    return await asyncio.to_thread(summary_report.draw, summary, here)
+
+
 async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     from bot.codebook import codebook
     from bot.review import exports

@@ -98,6 +98,7 @@ def add_routes(app: web.Application) -> None:
     get("/results/charts/{chart:[A-Za-z0-9_-]+}.svg", downloads.chart, name="chart")
     get("/results/tables.csv", downloads.tables, name="results_tables")
     get("/export/{format:csv|xlsx|sav|json}", downloads.export, name="export")
+    get("/report.pdf", downloads.report, name="report")
     theme_routes(app)
     app.router.add_static("/static", STATIC, name="static", append_version=True)
 

@@ -96,3 +96,27 @@ async def export(request: web.Request) -> web.StreamResponse:
         content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+async def report(request: web.Request) -> web.StreamResponse:
+    """The summary report for the Commissioner's briefing, as a PDF; written in the audit log."""
+    from bot.review import report as summary_report
+
+    user = require(request, "export")
+    picked = chosen(request)
+    here = site(request)
+    summary = await summary_report.gather(here, database(request), picked)
+    body = await asyncio.to_thread(summary_report.draw, summary, here)
+    await audit.record(
+        database(request),
+        staff_email=user.email,
+        action="export",
+        detail={"format": "pdf", "filters": picked.describe(), "responses": summary.total},
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    survey = re.sub(r"[^A-Za-z0-9_-]+", "-", here.questions.survey) or "survey"
+    return web.Response(
+        body=body,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="summary-{survey}-{stamp}.pdf"'},
+    )

@@ -25,6 +25,7 @@ from bot.review.weighting import Raking, effective_size
 from storage import audit as audit_log
 from storage import queries
 from storage import results as stored
+from storage.database import Database
 from storage.errors import RecordNotFound
 from storage.models import Answer, ResponseStatus
 from storage.queries import ResponseRecord
@@ -199,8 +200,11 @@ def results_key(picked: Chosen) -> str:
 
 async def charts_for(request: web.Request, picked: Chosen, only: str | None = None) -> Results:
     """The results' charts for these filters (only the one wanted, when `only` is given)."""
-    here = site(request)
-    db = database(request)
+    return await results_for(site(request), database(request), picked, only)
+
+
+async def results_for(here: Site, db: Database, picked: Chosen, only: str | None = None) -> Results:
+    """`charts_for` without a request: for the site's pages and the summary report."""
     filters = picked.filters
     # How far people got counts everyone the other filters pick, whatever their status.
     everyone = replace(filters, status=None)
