@@ -56,9 +56,10 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick
 
-# The safety classifier's weights, from training/safety/ (a few minutes).
+# The safety classifier's weights, from training/safety/ (half an hour; less when the lines'
+# embeddings in .cache/ are still those of the corpus).
 train-safety: $(STAMP)
-	$(PY) scripts/train_safety.py
+	$(PY) scripts/train_safety.py --embeddings .cache/safety_embeddings.npz
 
 # The redactor's names lists, from the 1990 US census files, Faker's per-locale names lists
 # and SCOWL's British word list.
@@ -68,4 +69,4 @@ names: $(STAMP)
 	$(PY) scripts/build_names.py
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .cache .mypy_cache .pytest_cache .ruff_cache

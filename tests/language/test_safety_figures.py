@@ -25,9 +25,9 @@ from tests.language.figures import SafetyFigures, safety_figures, safety_table
 # The shipped model's figures, less a little for the machine's arithmetic.
 # Scoring a few thousand messages is slow on a busy machine: well past the usual limit.
 pytestmark = pytest.mark.timeout(900)
-FLOOR_AT_RISK = {"held-out split": 0.945, "independent set": 0.98}
-CEILING_HARD = {"held-out split": 0.06, "independent set": 0.08}
-CEILING_PLAIN = {"held-out split": 0.023, "independent set": 0.01}
+FLOOR_AT_RISK = {"held-out split": 0.95, "independent set": 0.985}
+CEILING_HARD = {"held-out split": 0.06, "independent set": 0.075}
+CEILING_PLAIN = {"held-out split": 0.02, "independent set": 0.01}
 
 
 @pytest.fixture(scope="module")
