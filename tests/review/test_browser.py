@@ -104,7 +104,7 @@ async def test_charts_render_and_markup_typed_by_residents_never_runs(
     )
     base = str(client.make_url("")).rstrip("/")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = await context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))
@@ -126,8 +126,12 @@ async def test_charts_render_and_markup_typed_by_residents_never_runs(
         )
     await page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
     if os.environ.get("REGENERATE_SCREENSHOTS"):
-        await page.goto(f"{base}/review/results#chart-per-option-ratings")
+        # The weighted view, with the representativeness table and the ratings by district.
+        await page.goto(f"{base}/review/results?weighted=yes#weighting-title")
         await page.wait_for_load_state("networkidle")
+        await page.set_viewport_size({"width": 1280, "height": 1400})
+        await page.locator("#weighting-title").scroll_into_view_if_needed()
+        await page.evaluate("document.getElementById('weighting-title').scrollIntoView()")
         await page.screenshot(path=str(DOCS_SCREENSHOT))
 
     await page.goto(f"{base}/review/responses/{hostile}")

@@ -7,6 +7,7 @@ the themes page goes to tests/artifacts/.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -95,6 +96,8 @@ async def test_an_admin_renames_a_theme_and_moves_an_answer_in_the_browser(
     assert await page.locator("main script").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
+    if os.environ.get("REGENERATE_SCREENSHOTS"):
+        await page.screenshot(path=str(ROOT / "docs" / "images" / "themes.png"))
     violations = [v for v in await axe_violations(page) if v["impact"] in ("serious", "critical")]
     assert violations == [], json.dumps(violations, indent=2)
     logged = await audit.list_entries(db, action="theme_renamed")
