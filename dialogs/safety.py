@@ -426,6 +426,14 @@ ABOUT_THE_SURVEY = (
     r"(survey|question|questions|box|boxes|tick|button|option|page|website|form|postcode"
     r"|typed|pressed|clicked|stands? for|what does|what is a|kidding|joking|lol)"
 )
+# Words about how the police are reached, or that all is well: after an opening "help",
+# the message is about the service, not a call for help.
+ABOUT_THE_SERVICE = (
+    r"(101|on hold|hold music|in the queue|webchat|web chat|live chat|typing|text (size|bigger)"
+    r"|which of these|online form|the website|the site|the app|log in|password|parking"
+    r"|we are fine|we re fine|i am fine|im fine|all is well|nothing to report|i prefer"
+    r"|just prefer)"
+)
 # What an overdose is of, when it is named.
 DRUG = (
     r"(pills|tablets|paracetamol|painkillers|meds|medication|medicine|insulin|drugs|heroin"
@@ -518,6 +526,9 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"^(please )?help\b(?! (with|to|on|by|improve|us|me|understand|is|would|was|wanted"
         r"|needed|yourselves|desk|for|the (aged|older|elderly))\b)"
         r"(?!( \.)*( \w+){0,6} " + ABOUT_THE_SURVEY + r"\b)"
+        # "help, I've been on hold to 101 for an hour", "help, we are fine, I just prefer
+        # the phone": an opening "help" about the service, or said with all well.
+        r"(?!.*\b" + ABOUT_THE_SERVICE + r"\b)"
     ),
     _rule(r"^(please )?help (me|us)( please| now| quick)?( \.)*$"),
     _rule(r"\b(please help|help me)( me| us)?( \.)? (please|now|quick|quickly|asap)\b"),

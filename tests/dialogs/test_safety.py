@@ -234,6 +234,9 @@ def test_figures_of_speech_are_not_alarms(text: str) -> None:
     [
         "help, which box do I tick if I don't use social media",
         "help is what I wanted from 101, and I got hold music",
+        "help!! forty minutes in the queue on 101 over a stolen bike",
+        "help, cant work out how to log in to the online form",
+        "help, my son is typing this for me, we are fine, I just prefer phoning",
         "I'm in danger of being late for work so I'll keep this short",
         "I'm tied up with childcare until 3, so mornings are out",
         "an overdose of bureaucracy is what's wrong with policing",
@@ -250,6 +253,7 @@ def test_idioms_and_talk_about_services_are_not_alarms(text: str) -> None:
     ("text", "category"),
     [
         ("help hes in the house", Category.DANGER),
+        ("help he is outside the window with a bat", Category.DANGER),
         ("help theres a man in my garden with a torch", Category.DANGER),
         ("we are in danger of being killed", Category.DANGER),
         ("I am tied up in the basement", Category.DANGER),
