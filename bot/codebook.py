@@ -50,4 +50,23 @@ def _column(survey: Survey, question_id: str, item: str) -> dict[str, Any]:
         "values": values,
         # A follow-up asked only after a vague answer: the question it follows up.
         "follows_up": question.follows_up,
+        # The free-text questions that go on from this one's answer: its follow-up, and a
+        # question asked because it was answered ("why those changes would help").
+        "goes_with": _goes_with(survey, question_id),
     }
+
+
+def _goes_with(survey: Survey, question_id: str) -> list[str]:
+    question = survey.question(question_id)
+    if question.kind is not Kind.FREE_TEXT:
+        return []
+    return [
+        q.id
+        for q in survey.questions
+        if q.kind is Kind.FREE_TEXT
+        and q.id != question_id
+        and (
+            q.follows_up == question_id
+            or (q.when is not None and q.when.question == question_id and q.when.answered)
+        )
+    ]

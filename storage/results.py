@@ -312,6 +312,23 @@ async def free_text(
     return answers, int(total)
 
 
+async def typed_answers(
+    db: Database, *, response_ids: list[int], question_ids: list[str]
+) -> dict[tuple[int, str, str], str]:
+    """What these responses typed at these questions: (response, question, item) -> text."""
+    if not response_ids or not question_ids:
+        return {}
+    chosen = select(Answer).where(
+        col(Answer.response_id).in_(response_ids),
+        col(Answer.question_id).in_(question_ids),
+        col(Answer.raw) != "",
+        sa.cast(col(Answer.value), sa.Text).not_in(["null"]),
+    )
+    async with db.sessions() as session:
+        rows = (await session.exec(chosen)).all()
+    return {(a.response_id, a.question_id, a.item): a.raw for a in rows}
+
+
 async def asked_and_answered(
     db: Database, *, filters: ResponseFilter, question_id: str
 ) -> tuple[int, int]:

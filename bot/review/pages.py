@@ -341,6 +341,14 @@ async def free_text(request: web.Request) -> web.StreamResponse:
     start = (number - 1) * size
     shown = everything[start : start + size]
     query = picked.describe()
+    # Beside each answer, what the same resident said next about it: the follow-up, "why".
+    column = questions.column(question_id) or next(
+        (c for c in questions.columns if c["question"] == question_id), {}
+    )
+    beside = [str(q) for q in column.get("goes_with", [])]
+    said_next = await stored.typed_answers(
+        db, response_ids=[a.response_id for a in shown], question_ids=beside
+    )
     follow_up = None
     more = questions.follow_up_of(question_id)
     if more:
@@ -365,6 +373,12 @@ async def free_text(request: web.Request) -> web.StreamResponse:
                 "text": a.text,
                 "answered_at": a.answered_at,
                 "url": url(request, "response", id=str(a.response_id)),
+                "then": [
+                    {"question": questions.label(q), "text": said_next[key]}
+                    for q in beside
+                    for key in [(a.response_id, q, a.item)]
+                    if key in said_next
+                ],
             }
             for a in shown
         ],

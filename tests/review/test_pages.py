@@ -190,3 +190,34 @@ async def test_the_free_text_page_counts_how_often_the_follow_up_was_asked_and_a
     assert data["follow_up"] == {"asked": 2, "answered": 1, "id": "changes_more"}
     assert [a["text"] for a in more["answers"]] == ["answer 101 faster"]
     assert more["follow_up"] is None
+
+
+async def test_each_change_is_shown_with_why_and_any_follow_up_beside_it(
+    client: Client, reviewer: StaffUser, add_response: AddResponse
+) -> None:
+    await add_response(
+        answers={
+            "changes": "better service",
+            "changes_more": "a callback instead of waiting",
+            "changes_why": "I work shifts and cannot wait on hold",
+        }
+    )
+    await add_response(answers={"changes": "webchat at weekends"})
+    await login(client, reviewer.email)
+
+    data = await (await client.get("/review/free-text.json?question=changes")).json()
+    html = await (await client.get("/review/free-text?question=changes")).text()
+
+    beside = {a["text"]: a["then"] for a in data["answers"]}
+    assert beside["webchat at weekends"] == []
+    assert beside["better service"] == [
+        {
+            "question": "Changes you would like: more detail",
+            "text": "a callback instead of waiting",
+        },
+        {
+            "question": "Why those changes would help",
+            "text": "I work shifts and cannot wait on hold",
+        },
+    ]
+    assert "<strong>Why those changes would help:</strong> I work shifts" in html
