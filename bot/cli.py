@@ -286,7 +286,7 @@ async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     db = await open_database(settings.database_url)
     try:
         records = await find_responses(db, filters=chosen.filters, newest_first=False)
-        themes = await theme_cells(db, Questions(book)) if fmt == "csv" else []
+        themes = await theme_cells(db, Questions(book)) if fmt != "json" else []
         await audit.record(
             db,
             staff_email="(command line)",
@@ -298,9 +298,9 @@ async def _export(settings: Settings, fmt: str, query: dict[str, str]) -> bytes:
     if fmt == "csv":
         return exports.as_csv(book, records, themes).encode()
     if fmt == "xlsx":
-        return exports.as_xlsx(book, records)
+        return exports.as_xlsx(book, records, themes)
     if fmt == "sav":
-        return exports.as_sav(book, records)
+        return exports.as_sav(book, records, themes)
     return exports.json_lines(records).encode()
 
 

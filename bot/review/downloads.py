@@ -72,13 +72,13 @@ async def export(request: web.Request) -> web.StreamResponse:
     picked = chosen(request)
     codebook = site(request).questions.codebook
     records = await find_responses(database(request), filters=picked.filters, newest_first=False)
+    extra = await theme_cells(database(request), site(request).questions)
     if fmt == "csv":
-        extra = await theme_cells(database(request), site(request).questions)
         body = exports.as_csv(codebook, records, extra).encode("utf-8-sig")  # the BOM tells Excel
     elif fmt == "xlsx":
-        body = await asyncio.to_thread(exports.as_xlsx, codebook, records)
+        body = await asyncio.to_thread(exports.as_xlsx, codebook, records, extra)
     elif fmt == "sav":
-        body = await asyncio.to_thread(exports.as_sav, codebook, records)
+        body = await asyncio.to_thread(exports.as_sav, codebook, records, extra)
     else:
         body = exports.json_lines(records).encode()
     await audit.record(

@@ -170,7 +170,9 @@ def _iso(moment: Any) -> str:
 _ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def as_xlsx(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes:
+def as_xlsx(
+    codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()
+) -> bytes:
     """The table as an Excel workbook, with a second sheet describing every column."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -179,7 +181,7 @@ def as_xlsx(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> byte
     sheet = book.create_sheet("Responses")
     sheet.freeze_panes = "B2"
     bold = Font(bold=True)
-    for number, row in enumerate(table(codebook, records, times="datetime")):
+    for number, row in enumerate(table(codebook, records, extra, times="datetime")):
         cells = [_xlsx_cell(value) for value in row]
         if number == 0:
             cells = [_bold(sheet, value, bold) for value in cells]
@@ -234,13 +236,16 @@ CHOSEN_LABELS: dict[int | float, str] = {0: "Not chosen", 1: "Chosen"}
 MISSING_OPTIONS = frozenset({"prefer_not_to_say"})
 
 
-def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes:
+def as_sav(
+    codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()
+) -> bytes:
     """The responses as an SPSS data file.
 
     Choices are numbered 1, 2, 3... in the survey's order, with the option
     labels as value labels; multiple-choice questions become one 0/1 variable
     per option (chosen or not), as SPSS multiple-response sets expect. Times
-    are UTC.
+    are UTC. Each extra column (a theme) is a 0/1 variable too, missing where
+    the response has nothing to put in it.
     """
     import narwhals as nw
     import pyreadstat
@@ -248,6 +253,9 @@ def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord]) -> bytes
     sav = _SavTable(codebook)
     for record in records:
         sav.add(record)
+    for number, (heading, cells) in enumerate(extra, start=1):
+        variable = sav.declare_extra(f"theme_{number}", heading)
+        sav.data[variable] = [cells.get(record_id) for record_id in sav.ids]
     types = {"number": nw.Float64(), "text": nw.String(), "time": nw.Datetime("us")}
     schema = {variable: types[sort] for variable, sort in sav.sorts.items()}
     frame = nw.from_dict(sav.data, schema=schema, backend="pandas").to_native()
@@ -278,6 +286,7 @@ class _SavTable:
         self.sorts: dict[str, str] = {}  # "number", "text" or "time"
         self._names: set[str] = set()
         self._columns = list(codebook["columns"])
+        self.ids: list[int] = []  # the responses, in row order
         # (variable, codebook column or None, option) for every variable, in order.
         self._variables: list[tuple[str, dict[str, Any] | None, str]] = []
         for name, label, sort in (
@@ -329,8 +338,17 @@ class _SavTable:
         elif kind == "number":
             self.measures[variable] = "scale"
 
+    def declare_extra(self, name: str, label: str) -> str:
+        """A 0/1 variable after the questions (a theme: in it or not)."""
+        variable = self._declare(name, label, None, "", "number")
+        self._variables.pop()  # filled whole by the caller, not row by row
+        self.value_labels[variable] = {0: "Not in the theme", 1: "In the theme"}
+        self.measures[variable] = "nominal"
+        return variable
+
     def add(self, record: ResponseRecord) -> None:
         """Add one response as a row."""
+        self.ids.append(record.id)
         given = answers_by_column(record)
         meta = {
             "reference": record.reference or "",

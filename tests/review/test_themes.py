@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import pyreadstat
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
 
 from bot.language import load_language
 from bot.review import DATABASE, ReviewConfig, create_review_app
@@ -389,7 +392,7 @@ async def test_the_themes_address_opens_the_first_free_text_question(
 
 
 async def test_the_csv_export_has_a_column_per_theme_of_ones_and_noughts(
-    client: Client, db: Database, admin: StaffUser, add_response: AddResponse
+    client: Client, db: Database, admin: StaffUser, add_response: AddResponse, tmp_path: Path
 ) -> None:
     await answers_to_changes(add_response, [WAITING[0], PATROLS[0]])
     await add_response(answers={"visibility": 3})
@@ -405,6 +408,21 @@ async def test_the_csv_export_has_a_column_per_theme_of_ones_and_noughts(
     second = header.index("theme: Changes you would like: Patrols (suggested)")
     cells = sorted((row[header.index("changes")], row[first], row[second]) for row in rows[1:])
     assert cells == [("", "", ""), (WAITING[0], "1", "0"), (PATROLS[0], "0", "1")]
+
+    # The same columns in Excel, and 0/1 variables with value labels in SPSS.
+    book = load_workbook(io.BytesIO(await (await client.get("/review/export/xlsx")).read()))
+    sheet = [list(r) for r in book["Responses"].iter_rows(values_only=True)]
+    assert "theme: Changes you would like: 101 waiting times" in sheet[0]
+    saved = tmp_path / "responses.sav"
+    saved.write_bytes(await (await client.get("/review/export/sav")).read())
+    frame, meta = pyreadstat.read_sav(str(saved))
+    labels = meta.column_names_to_labels
+    [waiting_variable] = [v for v, label in labels.items() if label.endswith("101 waiting times")]
+    assert meta.variable_value_labels[waiting_variable] == {
+        0.0: "Not in the theme",
+        1.0: "In the theme",
+    }
+    assert sorted(frame[waiting_variable].dropna().tolist()) == [0.0, 1.0]
 
 
 async def test_suggesting_themes_with_no_answers_says_there_are_none_yet(
