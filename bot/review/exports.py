@@ -236,9 +236,7 @@ CHOSEN_LABELS: dict[int | float, str] = {0: "Not chosen", 1: "Chosen"}
 MISSING_OPTIONS = frozenset({"prefer_not_to_say"})
 
 
-def as_sav(
-    codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()
-) -> bytes:
+def as_sav(codebook: dict[str, Any], records: Iterable[ResponseRecord], extra: Extra = ()) -> bytes:
     """The responses as an SPSS data file.
 
     Choices are numbered 1, 2, 3... in the survey's order, with the option

@@ -26,6 +26,7 @@ from bot.review.site import (
     url,
     whole_number,
 )
+from bot.review.theme_groups import theme_groups
 from bot.review.themer import NothingToDo, Question, Themer, rescore, sort_new_answers
 from bot.review.themer import find_themes as find
 from bot.review.themer import split_theme as split
@@ -105,6 +106,17 @@ async def question_page(request: web.Request) -> web.StreamResponse:
             "answers": [_answer(request, a) for a in in_none[:LISTED]],
         },
         "can_change": "themes" in _can(user.role),
+    }
+    here = site(request)
+    weighted = request.query.get("weighted") == "yes" and bool(here.population.margins)
+    address = url(request, "themes", question=question.question_id)
+    data |= {
+        "by_group": await theme_groups(
+            here, db, answers=answers, current=current, weighted=weighted
+        ),
+        "weighted": weighted,
+        "weighted_url": f"{address}?weighted=yes" if here.population.margins else "",
+        "unweighted_url": address,
     }
     return page(request, "themes.html", data)
 

@@ -434,3 +434,30 @@ async def test_suggesting_themes_with_no_answers_says_there_are_none_yet(
 
     assert refused.status == 409
     assert "no answers to this question yet" in await refused.text()
+
+
+async def test_themes_by_group_count_each_group_and_hide_small_ones(
+    client: Client, db: Database, reviewer: StaffUser, add_response: AddResponse
+) -> None:
+    # Twelve from Watford (eight about 101), three from Dacorum: too few to show.
+    for n in range(12):
+        text = WAITING[n % len(WAITING)] if n < 8 else PATROLS[n % len(PATROLS)]
+        await add_response(answers={"changes": f"{text} ({n})", "district": "watford"})
+    for n in range(3):
+        await add_response(answers={"changes": f"{PATROLS[n]} ({n})", "district": "dacorum"})
+    await two_themes(db)
+    await login(client, reviewer.email)
+
+    data = await (await client.get("/review/themes/changes.json")).json()
+
+    [district] = [t for t in data["by_group"] if t["question"] == "district"]
+    groups = [g["label"] for g in district["groups"]]
+    assert groups == ["Dacorum", "Watford"]
+    waiting = next(r for r in district["rows"] if r["theme"] == "Waiting")
+    dacorum, watford = waiting["cells"]
+    assert dacorum == {"count": "fewer than 10", "share": "fewer than 10"}
+    assert watford == {"count": 8, "share": 66.7}
+    assert district["groups"][0]["answers"] == "fewer than 10"
+    html = await (await client.get("/review/themes/changes")).text()
+    assert "Themes by group" in html
+    assert "8 (66.7%)" in html
