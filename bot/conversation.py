@@ -324,16 +324,18 @@ def _record(
         incoming=_redacted_activity(services, arrival, redacted),
         outgoing=outgoing,
         discard_conversation=bool(events.get("discard")),
-        carry_on_code=_code_to_keep(services, events),
+        carry_on_code=_code_to_keep(services, events, now),
     )
 
 
-def _code_to_keep(services: Services, events: dict[str, Any]) -> tuple[str, datetime] | None:
+def _code_to_keep(
+    services: Services, events: dict[str, Any], now: datetime
+) -> tuple[str, datetime] | None:
     """The code the resident was given to carry on in another chat, as it is stored."""
     code = events.get("carry_on_code")
     if not code:
         return None
-    expires = datetime.now(UTC) + timedelta(days=engine.CARRY_ON_DAYS)
+    expires = now + timedelta(days=engine.CARRY_ON_DAYS)
     return code_hash(services.settings, str(code)), expires
 
 

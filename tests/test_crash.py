@@ -22,7 +22,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -32,7 +31,7 @@ from bot.settings import Settings
 from storage.database import open_database
 from storage.models import TranscriptLine
 from storage.queries import list_responses
-from tests.directline.conftest import SECRET, message, survey_steps
+from tests.directline.conftest import SCRIPT_ANSWERS, SECRET, message, survey_steps
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESIDENTS = 6
@@ -216,7 +215,7 @@ async def test_a_killed_server_loses_nothing_acknowledged_and_records_nothing_tw
     assert {r.conversation: typed.get(r.conversation) for r in residents} == {
         r.conversation: len(survey_steps()) for r in residents
     }
-    expected = _expected_answers()
+    expected = SCRIPT_ANSWERS
     for resident in residents:
         response = stored[resident.conversation]
         assert response.status == "completed", resident
@@ -224,20 +223,3 @@ async def test_a_killed_server_loses_nothing_acknowledged_and_records_nothing_tw
         for key, value in expected.items():
             assert answers.get(key) == value, (resident, key, answers)
     assert len(stored) == RESIDENTS
-
-
-def _expected_answers() -> dict[tuple[str, str], Any]:
-    """What the script's answers record (checked against the survey as shipped)."""
-    return {
-        ("connection", ""): "both",
-        ("channels", ""): ["call_101"],
-        ("preferred", "call_101"): "yes",
-        ("ease", "call_101"): 4,
-        ("satisfaction", "call_101"): 3,
-        ("future_preference", ""): "call_101",
-        ("video_interest", ""): "no",
-        ("visibility", ""): 3,
-        ("accessibility", ""): 3,
-        ("district", ""): "watford",
-        ("sex", ""): "male",
-    }

@@ -23,6 +23,7 @@ from bot.review.filters import Chosen
 from bot.review.pages import Results, results_for
 from bot.review.results import Chart
 from bot.review.site import Site
+from bot.review.weighting import effective_size
 from storage import themes as stored_themes
 from storage.database import Database
 from storage.queries import ResponseRecord
@@ -106,8 +107,6 @@ async def gather(
         charts=[c for c in found.charts if not c.empty],
     )
     if found.weighted and found.raking is not None:
-        from bot.review.weighting import effective_size
-
         summary.effective_size = round(effective_size(found.raking.weights), 1)
     summary.count(await find_responses(db, filters=everyone, newest_first=False))
     summary.themes = await _top_themes(here, db)

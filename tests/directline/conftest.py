@@ -42,6 +42,22 @@ class Conversation:
         return f"/v3/directline/conversations/{self.id}/activities"
 
 
+# What the script's answers record, checked against the survey as shipped.
+SCRIPT_ANSWERS: dict[tuple[str, str], Any] = {
+    ("connection", ""): "both",
+    ("channels", ""): ["call_101"],
+    ("preferred", "call_101"): "yes",
+    ("ease", "call_101"): 4,
+    ("satisfaction", "call_101"): 3,
+    ("future_preference", ""): "call_101",
+    ("video_interest", ""): "no",
+    ("visibility", ""): 3,
+    ("accessibility", ""): 3,
+    ("district", ""): "watford",
+    ("sex", ""): "male",
+}
+
+
 def survey_steps() -> list[dict[str, Any]]:
     """The steps of a resident completing the survey (shared with the Node client)."""
     return list(json.loads(SURVEY_SCRIPT.read_text(encoding="utf-8"))["steps"])

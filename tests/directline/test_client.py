@@ -22,24 +22,11 @@ from bot.app import create_app
 from bot.settings import Settings
 from storage.database import Database
 from storage.queries import list_responses
-from tests.directline.conftest import SURVEY_SCRIPT, survey_steps
+from tests.directline.conftest import SCRIPT_ANSWERS, SURVEY_SCRIPT, survey_steps
 
 PROJECT = Path(__file__).resolve().parents[2]
 CLIENT = Path(__file__).parent / "js" / "run_survey.js"
 TIME_LIMIT = 120.0
-
-EXPECTED_ANSWERS = {
-    ("connection", ""): "both",
-    ("channels", ""): ["call_101"],
-    ("preferred", "call_101"): "yes",
-    ("ease", "call_101"): 4,
-    ("satisfaction", "call_101"): 3,
-    ("future_preference", ""): "call_101",
-    ("video_interest", ""): "no",
-    ("visibility", ""): 3,
-    ("accessibility", ""): 3,
-    ("district", ""): "watford",
-}
 
 
 @pytest.fixture
@@ -103,7 +90,7 @@ async def assert_completed(db: Database, summary: dict[str, Any]) -> None:
     assert stored.channel == "webchat"
     assert stored.completed_at is not None
     answers = {(a.question_id, a.item): a.value for a in stored.answers}
-    assert {key: answers.get(key) for key in EXPECTED_ANSWERS} == EXPECTED_ANSWERS
+    assert {key: answers.get(key) for key in SCRIPT_ANSWERS} == SCRIPT_ANSWERS
 
 
 async def test_a_resident_completes_the_survey_over_the_websocket_stream(

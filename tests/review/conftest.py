@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from playwright.async_api import Browser, async_playwright
 
 from bot.codebook import codebook as make_codebook
 from bot.review import DATABASE, ReviewConfig, create_review_app
@@ -26,6 +28,8 @@ from storage.database import Database
 from storage.models import Response, StaffUser
 from storage.staff import create_staff
 from storage.turns import AnswerWrite, TurnRecord, commit_turn
+
+CHROMIUM = shutil.which("chromium") or ""
 
 SECRET = "a-test-secret-that-is-long-enough-to-use"
 PASSWORD = "correct horse battery staple"
@@ -168,3 +172,21 @@ def add_response(db: Database) -> AddResponse:
         return outcome.response_id
 
     return add
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless browser, closed after the test."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield chromium
+        await chromium.close()

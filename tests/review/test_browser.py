@@ -10,24 +10,21 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from storage.models import StaffUser
-from tests.review.conftest import PASSWORD, AddResponse
+from tests.review.conftest import CHROMIUM, PASSWORD, AddResponse
 from tests.webchat.test_accessibility_browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "images" / "results.png"
-CHROMIUM = shutil.which("chromium") or ""
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
 CHANNELS = ["website", "webchat", "social_media", "call_101", "email_snt", "home_visit", "station"]
@@ -37,24 +34,6 @@ AGES = ["age_18_24", "age_25_34", "age_35_44", "age_45_54", "age_55_64", "age_65
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no browser to drive (make browser)")
 
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """A headless browser, closed after the test."""
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def some_responses(add_response: AddResponse) -> None:

@@ -8,25 +8,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from storage import audit
 from storage.database import Database
 from storage.models import StaffUser
 from storage.themes import NewTheme, replace_suggestions, text_answers
-from tests.review.conftest import PASSWORD, SURVEY, AddResponse
+from tests.review.conftest import CHROMIUM, PASSWORD, SURVEY, AddResponse
 from tests.webchat.test_accessibility_browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or ""
 ANSWERS = [
     "101 takes forever to answer",
     "I waited an hour on 101",
@@ -39,19 +36,6 @@ ANSWERS = [
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no browser to drive (make browser)")
 
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """A headless browser, closed after the test."""
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        await chromium.close()
 
 
 async def test_an_admin_renames_a_theme_and_moves_an_answer_in_the_browser(
