@@ -494,7 +494,7 @@ def read_scale(question: Question, text: str) -> Reading:
     if place is not None and not any(t.isdecimal() for t in tokens):
         # "the third one": the third of the numbers offered, not "one".
         return _in_scale(question, question.minimum + place - 1)
-    found = [n for n in numbers_in(tokens) if n is not None]
+    found = [n for n in numbers_in(_not_counting(tokens)) if n is not None]
     if len(set(found)) == 1 and question.minimum <= found[0] <= question.maximum:
         return Understood(found[0])
     # A number that is not a rating ("on hold for 45 mins") leaves the words to judge.
@@ -502,6 +502,27 @@ def read_scale(question: Question, text: str) -> Reading:
     if worded is not None:
         return Understood(worded)
     return NotUnderstood(scale_message(question))
+
+
+# Words after a number that make it a count, not a rating: "passed round three departments".
+_COUNT_WORDS = frozenset(
+    "minute hour day week month year time call person department officer".split()
+)
+_RATING_WORDS = frozenset("stars points marks out".split())
+
+
+def _not_counting(tokens: list[str]) -> list[str]:
+    """The words, less numbers that count something ("3 departments", "two hours")."""
+    kept = []
+    for at, token in enumerate(tokens):
+        after = tokens[at + 1] if at + 1 < len(tokens) else ""
+        if after in ("or", "to") and at + 2 < len(tokens) and _number(tokens[at + 2]) is not None:
+            after = tokens[at + 3] if at + 3 < len(tokens) else ""  # "one or two pcsos"
+        counted = after not in _RATING_WORDS and (
+            after in _COUNT_WORDS or (len(after) > 3 and after.endswith("s") and after.isalpha())
+        )
+        kept.append("" if counted and _number(token) is not None else token)
+    return kept
 
 
 # How people rate in words, on a scale whose top end is the good one. Each entry is how

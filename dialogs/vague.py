@@ -38,7 +38,7 @@ GENERAL_WORDS = frozenset(
     service services police staff contact contacting contacted efficient efficiency
     easier easy simpler simple harder hard quicker quick faster fast slower slow
     response responses respond work works working useful use used using
-    reason reasons why obviously idea sounds seems seem looks
+    reason reasons why obviously idea sounds seems seem looks meh eh hmm whatever so-so
     """.split()
 )
 # A clear "nothing to change": an answer in its own right, not a vague one.

@@ -51,6 +51,7 @@ def test_the_vague_answer_rule_on_labelled_answers(capsys: pytest.CaptureFixture
     ("text", "vague"),
     [
         ("dunno", True),
+        ("meh", True),
         ("it's fine", True),
         ("Better service.", True),
         ("nothing", False),

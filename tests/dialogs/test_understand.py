@@ -207,3 +207,23 @@ def test_places_from_must_name_a_question_with_options() -> None:
     )
     with pytest.raises(SurveyFileError, match="places_from names"):
         parse_survey(source)
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "meant"),
+    [
+        ("ease", "got passed round three departments", None),
+        ("visibility", "one or two pcsos, poor", 2),
+        ("ease", "gave it a 2, two calls needed", 2),
+        ("ease", "4 stars", 4),
+    ],
+)
+def test_a_number_that_counts_something_is_not_a_rating(
+    survey: Survey, question: str, typed: str, meant: int | None
+) -> None:
+    reading = understand(survey.question(question), typed)
+    if meant is None:
+        assert isinstance(reading, NotUnderstood)
+    else:
+        assert isinstance(reading, Understood)
+        assert reading.value == meant
