@@ -2,9 +2,13 @@
 
 `training/understanding/typed_answers.tsv` is the part the readers were tuned
 on; `training/understanding/heldout/typed_answers.tsv` was written at the same
-time, in other words, and is only ever measured. Each line is a question id,
-what a resident typed, and what should be recorded (`?` where the bot should
-ask again). The table prints both figures, by question.
+time, in other words, and is only ever measured.
+`training/understanding/typed_answers_round2.tsv` was written later, in fresh
+voices (text-speak, typos, negation, hedges, ratings and ages in words), and
+measured before any change to the readers: 144 of 183 (79%) were recorded as
+meant then. Each line is a question id, what a resident typed, and what should
+be recorded (`?` where the bot should ask again). The table prints all three
+figures, by question.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from dialogs.schema import Kind, Survey
 from dialogs.understand import Understood, understand
 
 HERE = Path(__file__).resolve().parents[2] / "training" / "understanding"
-SETS = {"tuned on": HERE / "typed_answers.tsv", "held out": HERE / "heldout" / "typed_answers.tsv"}
+SETS = {
+    "tuned on": HERE / "typed_answers.tsv",
+    "held out": HERE / "heldout" / "typed_answers.tsv",
+    "round 2": HERE / "typed_answers_round2.tsv",
+}
 # The target is 95% recorded as meant; these floors sit just under today's figures
-# (94% and 77%), so a change that records fewer answers as meant fails here.
-FLOOR = {"tuned on": 0.92, "held out": 0.75}
+# (94%, 77% and 79%), so a change that records fewer answers as meant fails here.
+FLOOR = {"tuned on": 0.92, "held out": 0.75, "round 2": 0.77}
 
 
 def read_set(path: Path) -> list[dict[str, str]]:
@@ -77,7 +85,7 @@ def test_prints_the_share_recorded_as_meant(
         cells = []
         for column in figures.values():
             right, total = column.get(question, (0, 0))
-            cells.append(f"{right:>5}/{total:<4} {right / total if total else 0:>5.0%}")
+            cells.append(f"{right:>5}/{total:<4} {right / total:>5.0%}" if total else "-")
         lines.append(f"{question:<18}" + "".join(f"{c:>16}" for c in cells))
     with capsys.disabled():
         print("\n" + "\n".join(lines))
