@@ -41,9 +41,10 @@ def read_set(path: Path) -> list[dict[str, str]]:
 
 
 def recorded(survey: Survey, question_id: str, typed: str) -> Any:
-    """What the bot records for the typed answer, in the set's terms ("?" when it asks again)."""
+    """What the bot records for the typed answer, in the set's terms ("?" when it asks again),
+    on the day the survey opens (for an age given as a year of birth)."""
     question = survey.question(question_id)
-    reading = understand(question, typed)
+    reading = understand(question, typed, today=survey.opens)
     if not isinstance(reading, Understood):
         return "?"
     if question.kind is Kind.MULTIPLE_CHOICE:
