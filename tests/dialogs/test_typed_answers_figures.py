@@ -6,8 +6,10 @@ time, in other words, and is only ever measured.
 `training/understanding/typed_answers_round2.tsv` was written later, in fresh
 voices (text-speak, typos, negation, hedges, ratings and ages in words), and
 measured before any change to the readers: 144 of 183 (79%) were recorded as
-meant then. Each line is a question id, what a resident typed, and what should
-be recorded (`?` where the bot should ask again). The table prints all three
+meant then. `training/understanding/typed_answers_round3.tsv` was written after
+the readers were rewritten and measured before anything more changed: 64 of 70
+(91%) then. Each line is a question id, what a resident typed, and what should
+be recorded (`?` where the bot should ask again). The table prints each set's
 figures, by question.
 """
 
@@ -29,10 +31,11 @@ SETS = {
     "tuned on": HERE / "typed_answers.tsv",
     "held out": HERE / "heldout" / "typed_answers.tsv",
     "round 2": HERE / "typed_answers_round2.tsv",
+    "round 3": HERE / "typed_answers_round3.tsv",
 }
-# The target is 95% recorded as meant; these floors sit just under today's figures
-# (94%, 77% and 79%), so a change that records fewer answers as meant fails here.
-FLOOR = {"tuned on": 0.92, "held out": 0.75, "round 2": 0.77}
+# The target is 95% recorded as meant; these floors sit just under today's figures,
+# so a change that records fewer answers as meant fails here.
+FLOOR = {"tuned on": 0.92, "held out": 0.75, "round 2": 0.77, "round 3": 0.88}
 
 
 def read_set(path: Path) -> list[dict[str, str]]:
