@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dialogs.schema import Question
-from dialogs.spelling import close, normalise, sound_key, words
+from dialogs.spelling import distance, normalise, sound_key, words
 
 # How people judge, on a scale whose top end is the good one.
 GOOD_WORDS = {
@@ -67,7 +67,7 @@ MIDDLE_WORDS = frozenset({
     "neither here nor there", "not bad not good", "so-so", "average i guess",
     "mixed feelings", "either way", "not bothered either way", "not bothered", "nothing special",
     "hit and miss", "hit or miss", "up and down", "fair to middling", "satisfactory",
-    "middle of the road", "no strong feelings", "dont mind",
+    "middle of the road", "no strong feelings", "dont mind", "at best",
 })  # fmt: skip
 # What happened, rather than a judgement of it: weighed when nothing is judged.
 BAD_EVENTS = {
@@ -120,15 +120,21 @@ HEDGES = (
     "to be honest", "tbh", "honestly", "probably", "prob", "about", "around", "roughly",
     "approximately", "approx", "bang", "somewhere", "just", "overall", "on the whole",
     "generally", "i dunno", "dunno", "lol", "haha", "reckon", "say", "give it", "i give it",
-    "it was", "it is", "its", "was", "is", "id give it", "i would give it",
+    "it was", "it is", "its", "was", "is", "id give it", "i would give it", "actually", "ever",
 )  # fmt: skip
 # The longest a rating in words runs to; past it, the answer is about something else.
 LONGEST = 16
 
 BEST_PATTERN = re.compile(
-    r"\bcould ?nt (?:of |have |ve )?(?:been |be )?(?:any )?(?:easier|better|simpler|quicker)\b"
+    r"\bcould ?nt (?:of |have |ve )?(?:been |be )?(?:any )?"
+    r"(?:easier|better|simpler|quicker|faster|happier|smoother|nicer)\b"
     r"|\bnever (?:been |felt )?(?:easier|better|simpler|quicker)\b"
 )
+WORST_PATTERN = re.compile(
+    r"\bcould ?nt (?:of |have |ve )?(?:been |be )?(?:any )?(?:harder|worse|slower)\b"
+)
+# "Couldn't have been more helpful": as strong as a word can be.
+UTMOST = re.compile(r"\bcould ?(?:nt|not) (?:of |have |ve )?(?:been |be )?(?:any )?more\b")
 LESS_PATTERN = re.compile(
     r"\bcould (?:have |of )?be(?:en)? (?:\w+ ){0,2}(?:better|easier|quicker)\b"
 )
@@ -203,15 +209,15 @@ def _found(tokens: list[str], lexicon: tuple[tuple[tuple[str, ...], int], ...]) 
 
 def _same(typed: str, wanted: str, span: int) -> bool:
     """Whether a typed word is a judging word. Several-word phrases must be typed as they
-    are; a single word may carry a slip, but a short one only a sound-alike spelling
-    ("eazy"), so that "had" is never "hard"."""
+    are; a single word may carry one slip, but a short one only a sound-alike spelling
+    ("eazy"), so that "had" is never "hard" nor "response" "responsive"."""
     if typed == wanted:
         return True
-    if span > 1 or len(wanted) < 4 or typed[:1] != wanted[:1]:
+    if span > 1 or len(wanted) < 4 or len(typed) < 4 or typed[:1] != wanted[:1]:
         return False
-    if len(wanted) < 6:
-        return len(typed) >= 4 and sound_key(typed) == sound_key(wanted)
-    return close(typed, wanted)
+    if sound_key(typed) == sound_key(wanted):
+        return True
+    return len(wanted) >= 6 and distance(typed, wanted) <= 1
 
 
 def _moved(tokens: list[str], found: Weighed, since: int) -> int:
@@ -260,6 +266,10 @@ def rating_in_words(question: Question, tokens: list[str]) -> int | None:
     joined = " ".join(tokens)
     if BEST_PATTERN.search(joined):
         return question.maximum
+    if WORST_PATTERN.search(joined):
+        return question.minimum
+    if UTMOST.search(joined):
+        tokens = UTMOST.sub("extremely", joined).split()
     if LESS_PATTERN.search(joined):
         return centre - 1
     if FINE_PATTERN.search(joined):

@@ -379,6 +379,14 @@ def _says_yes(text: str) -> bool:
     return False
 
 
+def _hedged(text: str) -> bool:
+    """A yes or no taken back at once by an unsure word: "yes possibly", "no, not sure"."""
+    for phrase in (*PLAIN_YES, *PLAIN_NO, "yeah", "yes", "no"):
+        if _starts_with(text, [phrase]):
+            return _starts_with(text[len(phrase) :].strip(), UNSURE_WORDS)
+    return False
+
+
 def _misspelt(text: str, phrases: Iterable[str]) -> bool:
     """A one-word answer that is one of the long words, misspelt: "definately"."""
     return " " not in text and any(len(p) >= 6 and " " not in p and close(text, p) for p in phrases)
@@ -395,6 +403,8 @@ def read_yes_no(question: Question, text: str) -> Reading:
         if third:
             return Understood(third.id)
         return NotUnderstood(yes_no_message(question))
+    if third and _hedged(plain):
+        return Understood(third.id)  # "yes possibly", "no, not sure"
     if _starts_with(plain, YES_DESPITE_NO):
         return Understood("yes")
     if _starts_with(text, NO_WORDS) or _misspelt(text, NO_WORDS):

@@ -98,6 +98,11 @@ def test_an_answer_that_says_nothing_used_must_say_so(survey: Survey, typed: str
         ("accessibility", "id give it 4 out of 5", 4),
         ("visibility", "we see them all the time", 5),
         ("visibility", "not often", 2),
+        ("ease", "couldnt have been more difficult", 1),
+        ("satisfaction", "couldnt be more helpful", 5),
+        ("satisfaction", "couldnt be happier", 5),
+        ("satisfaction", "upset with the response", 2),
+        ("satisfaction", "mediocre at best", 2),
     ],
 )
 def test_ratings_in_words_are_moved_by_the_words_before_them(
@@ -166,7 +171,7 @@ def test_where_a_resident_lives_and_works_in_their_own_words(
     ("typed", "meant"),
     [("i guess so", "yes"), ("deffo", "yes"), ("definately", "yes"), ("i wouldnt mind", "yes"),
      ("of course not", "no"), ("not interested", "no"), ("id rather not", "no"),
-     ("im not sure", "maybe"), ("i dont know", "maybe")],
+     ("im not sure", "maybe"), ("i dont know", "maybe"), ("yeah maybe", "maybe")],
 )  # fmt: skip
 def test_yes_and_no_hedged_or_misspelt(survey: Survey, typed: str, meant: str) -> None:
     assert read(survey, "video_interest", typed) == meant
