@@ -40,6 +40,10 @@ BEING_CONTACTED = re.compile(
 )
 
 
+# The longest word worth splitting in two ("policestation"); past it, it is not words.
+LONGEST_RUN = 24
+
+
 @dataclass(frozen=True)
 class Phrase:
     """One way of naming an option, as words; whole when every word must be there."""
@@ -93,7 +97,7 @@ def _split_run_together(tokens: list[str], vocabulary: frozenset[str]) -> list[s
     """Words run together split apart, when both halves name something: "webform"."""
     split: list[str] = []
     for token in tokens:
-        if token not in vocabulary and len(token) >= 6 and token.isalpha():
+        if token not in vocabulary and 6 <= len(token) <= LONGEST_RUN and token.isalpha():
             for at in range(3, len(token) - 2):
                 if token[:at] in vocabulary and token[at:] in vocabulary:
                     split.extend((token[:at], token[at:]))

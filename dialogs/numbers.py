@@ -30,6 +30,8 @@ TOO_BIG = 10**MAX_DIGITS
 # A misspelt number word is at least this long ("fourty", "nintey"), so that short words
 # one letter from a number ("there", "sixth") are left alone.
 MISSPELT_FROM = 6
+# No number word, run together or misspelt, is longer ("seventyseven" is 12).
+LONGEST_WORD = 16
 
 
 def whole_number(token: str) -> int | None:
@@ -44,7 +46,7 @@ def number_word(token: str) -> int | None:
     """A number said in one word: "forty", "fourty", "fortytwo", "fourish"."""
     if token in NUMBER_WORDS:
         return NUMBER_WORDS[token]
-    if token in ORDINALS or not token.isalpha():
+    if token in ORDINALS or not token.isalpha() or len(token) > LONGEST_WORD:
         return None
     if token.endswith("ish") and token[:-3] in NUMBER_WORDS:
         return NUMBER_WORDS[token[:-3]]

@@ -215,6 +215,8 @@ def _same(typed: str, wanted: str, span: int) -> bool:
         return True
     if span > 1 or len(wanted) < 4 or len(typed) < 4 or typed[:1] != wanted[:1]:
         return False
+    if abs(len(typed) - len(wanted)) > 2:
+        return False
     if sound_key(typed) == sound_key(wanted):
         return True
     return len(wanted) >= 6 and distance(typed, wanted) <= 1

@@ -72,12 +72,16 @@ def close(typed: str, wanted: str) -> bool:
         return True
     if typed.isdigit() or wanted.isdigit() or len(wanted) < 4 or typed[:1] != wanted[:1]:
         return False
+    if len(typed) > len(wanted) + 3:
+        return False  # far too long to be a slip (and costly to compare)
     if len(typed) >= 4 and sound_key(typed) == sound_key(wanted):
         return True  # not "god" for "good"
     if len(wanted) == 4:
         return len(typed) == 3 and distance(typed, wanted) == 1
     if len(wanted) >= 8 and len(typed) >= 5 and wanted.startswith(typed):
         return 2 * len(typed) >= len(wanted)
+    if abs(len(typed) - len(wanted)) > 2:
+        return False
     if distance(typed, wanted) <= (1 if len(wanted) < 8 else 2):
         return True
     ratio = SequenceMatcher(None, typed, wanted).ratio()

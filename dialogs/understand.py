@@ -82,6 +82,11 @@ NO_CONTACT = re.compile(
 )
 
 
+# The longest answer to a choice, rating or yes/no question that is read for its meaning:
+# past it, it is a story, not an answer, and reading it word by word would be slow.
+LONGEST_ANSWER = 1000
+
+
 @dataclass(frozen=True)
 class Understood:
     """An answer that fits the question, as the value to record."""
@@ -113,8 +118,8 @@ def _exact(question: Question, text: str) -> Option | None:
 
 
 def mentioned_options(question: Question, text: str) -> list[Option]:
-    """The question's options named anywhere in a normalised text."""
-    return mentioned(question.options, text)
+    """The question's options named in a normalised text (in its first part, if long)."""
+    return mentioned(question.options, text[:LONGEST_ANSWER])
 
 
 def _numbers_only(text: str) -> list[int] | None:
@@ -477,6 +482,8 @@ def understand(question: Question, typed: str, *, today: date | None = None) -> 
     """
     if question.kind is Kind.FREE_TEXT:
         return read_free_text(question, typed.strip())
+    if len(typed) > LONGEST_ANSWER:
+        return NotUnderstood(hint(question))
 
     def reader(question: Question, text: str) -> Reading:
         if question.kind is Kind.SINGLE_CHOICE:
@@ -538,24 +545,19 @@ EXCEPT = re.compile(r"\b(?:except(?: for)?|apart from|other than|but not|besides
 
 
 def _affirmed(question: Question, typed: str) -> str:
-    """The text without what it denies: in each clause, the words from a denial on."""
+    """The text without what it denies: in each clause, the words from a denial on, unless
+    the denial is part of an option's own name ("no preference", "not contacted")."""
     kept: list[str] = []
     for clause in CLAUSE_BREAK.split(typed):
-        tokens = words(normalise(clause))
-        for index, token in enumerate(tokens):
-            if token in DENIALS and not _names_an_option(question, tokens, index):
-                tokens = tokens[:index]
-                break
+        tokens = answer_words(question.options, normalise(clause))
+        if DENIALS & set(tokens):
+            names = [n for n in named(question.options, tokens) if n.first < n.last]
+            for index, token in enumerate(tokens):
+                if token in DENIALS and not any(n.first <= index <= n.last for n in names):
+                    tokens = tokens[:index]
+                    break
         kept.extend(tokens)
     return " ".join(kept)
-
-
-def _names_an_option(question: Question, tokens: list[str], index: int) -> bool:
-    """Whether the denial at `index` is part of an option's own name ("no preference")."""
-    if not tokens[index:]:
-        return False
-    found = named(question.options, answer_words(question.options, " ".join(tokens)))
-    return any(n.first <= index <= n.last and n.first < n.last for n in found)
 
 
 def _all_except(question: Question, typed: str) -> Reading | None:

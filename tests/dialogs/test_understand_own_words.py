@@ -188,3 +188,11 @@ def test_an_age_in_words_is_read_back(resident: Resident) -> None:
     resident.says("late forties")
     assert resident.heard.startswith("I have put: 45 to 54. If that is not right, type back.")
     assert resident.recorded["age_band"] == "age_45_54"
+
+
+@pytest.mark.parametrize("typed", ["x" * 100_000, "i rang 101 " * 10_000])
+def test_a_story_far_longer_than_an_answer_is_asked_again_at_once(
+    survey: Survey, typed: str
+) -> None:
+    for question_id in ("channels", "connection", "ease", "age_band", "video_interest"):
+        assert read(survey, question_id, typed) is None
