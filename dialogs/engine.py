@@ -18,23 +18,21 @@ from typing import Any
 
 from dialogs import flow, render
 from dialogs.flow import Position
+from dialogs.numbers import NUMBER_WORDS, ORDINALS, whole_number
+from dialogs.ratings import MIDDLE_WORDS
 from dialogs.safety import SAFE, Scores, Verdict, assess
 from dialogs.schema import Kind, Option, Question, Survey
+from dialogs.spelling import normalise
 from dialogs.understand import (
     ALL_WORDS,
-    MIDDLE_WORDS,
     NO_WORDS,
-    NUMBER_WORDS,
-    ORDINALS,
     UNSURE_WORDS,
     YES_WORDS,
     NotUnderstood,
     Understood,
     mentioned_options,
-    normalise,
     read_yes_no,
     understand,
-    whole_number,
 )
 
 STATE_VERSION = 1
@@ -433,7 +431,7 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
         and _not_used_after_all(survey, question, position[1], incoming.text)
     ):
         return _drop_item(survey, outcome, question.for_each, position[1])
-    reading = understand(question, incoming.text)
+    reading = understand(question, incoming.text, today=incoming.now.date())
     if isinstance(reading, NotUnderstood):
         return _missed(survey, outcome, question, reading.message)
     _record(survey, outcome, position, reading.value, _kept(incoming))
@@ -591,7 +589,7 @@ def _on_adding(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     position = _current(state)
     question = survey.question(position[0])
     picked = list(flow.value(state["answers"], *position) or [])
-    reading = understand(question, incoming.text)
+    reading = understand(question, incoming.text, today=incoming.now.date())
     if isinstance(reading, NotUnderstood) or any(
         o.exclusive for o in question.options if o.id in reading.value
     ):

@@ -511,6 +511,11 @@ class _Checker:
                         "none of your business",
                         "private",
                         "id rather not",
+                        "rather not",
+                        "not telling",
+                        "wont say",
+                        "dont want to say",
+                        "would rather not say",
                     ),
                     exclusive=True,
                 )
