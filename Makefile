@@ -59,7 +59,7 @@ bench-quick: $(STAMP)
 # The safety classifier's weights, from training/safety/ (half an hour; less when the lines'
 # embeddings in .cache/ are still those of the corpus).
 train-safety: $(STAMP)
-	$(PY) scripts/train_safety.py --embeddings .cache/safety_embeddings.npz
+	$(PY) scripts/train_safety.py --embeddings .cache/safety_embeddings.npz --scores .cache/safety_scores.npz
 
 # The redactor's names lists, from the 1990 US census files, Faker's per-locale names lists
 # and SCOWL's British word list.

@@ -72,16 +72,25 @@ RULES: dict[Category, tuple[Rule, ...]] = {
 }
 
 
-def _fires(category: Category, forms: tuple[str, ...]) -> bool:
+def _fires(category: Category, forms: tuple[str, ...], *, floor_only: bool) -> bool:
     """True when a rule of `category` fires on any normalised form of the message."""
-    return any(rule.matches(form) for form in forms for rule in RULES[category])
+    return any(
+        rule.matches(form)
+        for rule in RULES[category]
+        if not (floor_only and rule.everyday)
+        for form in forms
+    )
 
 
-def classify(text: str) -> Category | None:
-    """Return the most urgent safety category of `text`, or None if it has none."""
+def classify(text: str, *, floor_only: bool = False) -> Category | None:
+    """Return the most urgent safety category of `text`, or None if it has none.
+
+    With `floor_only`, only the rules no classifier may overrule count (not the
+    `everyday` ones).
+    """
     forms = variants(text)
     for category in PRIORITY:
-        if _fires(category, forms):
+        if _fires(category, forms, floor_only=floor_only):
             return category
     return None
 
@@ -100,11 +109,14 @@ class Scores:
     `probabilities` maps each category's value, and "none", to a probability.
     A risk (one less the probability of "none") of `sure_at` or more gets the
     full advice of the likeliest category; of `maybe_at` or more, the short line.
+    Below `clear_below` the classifier is sure the message is ordinary, and
+    overrules the rules whose phrases have an everyday sense too.
     """
 
     probabilities: Mapping[str, float]
     sure_at: float
     maybe_at: float
+    clear_below: float = 0.0
 
     @property
     def risk(self) -> float:
@@ -137,6 +149,8 @@ SAFE = Verdict(None)
 def assess(text: str, scores: Scores | None = None) -> Verdict:
     """The safety reply `text` needs, from the rules and the classifier's `scores`."""
     ruled = classify(text)
+    if ruled and scores is not None and scores.risk < scores.clear_below:
+        ruled = classify(text, floor_only=True)
     if scores is None or scores.risk < scores.maybe_at:
         return Verdict(ruled) if ruled else SAFE
     likeliest = scores.likeliest

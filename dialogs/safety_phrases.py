@@ -280,12 +280,18 @@ class Rule:
     `unless_near` only when they match next to the phrase. `requires`, when
     set, must also match somewhere in the message: it turns two weak signals
     ("12 year old" and "messaging") into one strong one.
+
+    An `everyday` rule's phrase also has an everyday sense in survey answers
+    ("my wife will kill me if I'm late", "knife crime round here", "coercive
+    control training"): the classifier may overrule it when it is sure the
+    message is ordinary (`dialogs.safety.assess`). The other rules are the floor.
     """
 
     pattern: re.Pattern[str]
     unless: tuple[re.Pattern[str], ...] = ()
     requires: re.Pattern[str] | None = None
     unless_near: tuple[re.Pattern[str], ...] = ()
+    everyday: bool = False
 
     def matches(self, text: str) -> bool:
         """True when the rule fires on normalised `text`."""
@@ -315,19 +321,27 @@ def rule(
     unless: Iterable[re.Pattern[str]] = (),
     requires: str | None = None,
     unless_near: Iterable[re.Pattern[str]] = (),
+    *,
+    everyday: bool = False,
 ) -> Rule:
     """Build a `Rule` from pattern text."""
-    return Rule(_c(pattern), tuple(unless), _c(requires) if requires else None, tuple(unless_near))
+    return Rule(
+        _c(pattern),
+        tuple(unless),
+        _c(requires) if requires else None,
+        tuple(unless_near),
+        everyday,
+    )
 
 
 # Danger rules look for the past only next to the phrase: an old story elsewhere
 # in the message ("he hit me last year and now he's outside with a knife") must
 # not hide what is happening now.
-def happening_now(pattern: str, requires: str | None = None) -> Rule:
+def happening_now(pattern: str, requires: str | None = None, *, everyday: bool = False) -> Rule:
     """A rule for something happening now: not "if", no past beside the phrase."""
-    return rule(pattern, [CONDITIONAL], requires, [PAST_NEARBY, STALE])
+    return rule(pattern, [CONDITIONAL], requires, [PAST_NEARBY, STALE], everyday=everyday)
 
 
-def recent(pattern: str) -> Rule:
+def recent(pattern: str, *, everyday: bool = False) -> Rule:
     """Like `happening_now`, but still counts after an "if" ("he'll kill me if I leave")."""
-    return rule(pattern, unless_near=[PAST_NEARBY, STALE])
+    return rule(pattern, unless_near=[PAST_NEARBY, STALE], everyday=everyday)

@@ -115,7 +115,8 @@ DANGER_RULES: tuple[Rule, ...] = (
     # Weapons present now.
     happening_now(
         r"\b(with|has|got|holding|waving|carrying|pulled|pulling|brandishing|armed with)"
-        r" (a |an |his |her |their |some )?" + WEAPON + r"\b"
+        r" (a |an |his |her |their |some )?" + WEAPON + r"\b",
+        everyday=True,
     ),
     happening_now(r"\bat (knife|gun|machete) ?point\b"),
     # Violence in progress or just happened.
@@ -123,7 +124,8 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"\b(is|are|am) (hitting|beating|attacking|punching|kicking|stabbing|strangling"
         r"|choking|hurting|threatening|dragging|chasing|following|smashing|trashing)\b"
         # "hitting a brick wall with 101" is a figure of speech.
-        r"(?! (a )?(brick )?wall| a dead end| my head)"
+        r"(?! (a )?(brick )?wall| a dead end| my head)",
+        everyday=True,
     ),
     happening_now(
         r"\b(is|are|am) being (attacked|stabbed|beaten|mugged|robbed|assaulted|kicked"
@@ -133,6 +135,7 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"\b(kicking|beating|hitting|punching|stabbing|attacking|fighting|smashing"
         r"|robbing|mugging|breaking|stealing|shooting|swerving|kicking off)\b",
         requires=NOW,
+        everyday=True,
     ),
     happening_now(r"\b(following|chasing) (me|us)\b"),
     happening_now(
@@ -150,24 +153,30 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"\b(collapsed|unconscious|bleeding|blood everywhere)\b",
         [STALE, GENERAL],
         unless_near=[PAST_NEARBY],
+        everyday=True,
     ),
     # Threats about to be carried out.
-    recent(r"\b(going to|will|about to|trying to) (kill|stab|shoot|hurt|murder|attack) (me|us)\b"),
+    recent(
+        r"\b(going to|will|about to|trying to) (kill|stab|shoot|hurt|murder|attack) (me|us)\b",
+        everyday=True,
+    ),
     recent(r"\bthreat\w* to (kill|stab|shoot|hurt|murder) (me|us)\b"),
     # Kidnap, being held, hiding.
     happening_now(
         r"\b(kidnap\w*|abduct\w*|(grab|grabbing|snatch|snatching) (a|the|my) "
-        r"(kid|child|girl|boy|woman|daughter|son))\b"
+        r"(kid|child|girl|boy|woman|daughter|son))\b",
+        everyday=True,
     ),
     # "tied up with childcare until 3" and "trapped behind a desk" are about being busy.
     rule(
         r"\b(i am|we are|he has|she has|he is) (locked|trapped|tied up)\b",
         unless_near=[PAST_NEARBY, STALE, BUSY],
+        everyday=True,
     ),
     recent(r"\blocked me in\b"),
     recent(r"\b(i am|we are) hiding (in|from|under)\b"),
     # Fire.
-    happening_now(r"\b(is|are) on fire\b"),
+    happening_now(r"\b(is|are) on fire\b", everyday=True),
     recent(r"\b(there is a fire|(fire|flames|smoke) (next door|in my|coming from))\b"),
     # Plain calls for urgent help.
     # "help us by answering faster" asks for a better service, not for help.
@@ -178,7 +187,8 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"(?!( \.)*( \w+){0,6} " + ABOUT_THE_SURVEY + r"\b)"
         # "help, I've been on hold to 101 for an hour", "help, we are fine, I just prefer
         # the phone": an opening "help" about the service, or said with all well.
-        r"(?!.*\b" + ABOUT_THE_SERVICE + r"\b)"
+        r"(?!.*\b" + ABOUT_THE_SERVICE + r"\b)",
+        everyday=True,
     ),
     rule(r"^(please )?help (me|us)( please| now| quick)?( \.)*$"),
     rule(r"\b(please help|help me)( me| us)?( \.)? (please|now|quick|quickly|asap)\b"),
@@ -202,8 +212,8 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         r"|end|ending|off) my ?self\b",
         [STALE],
     ),
-    rule(r"\bself ?harm\w*\b", [STALE, GENERAL]),
-    rule(r"\bsuicid\w*\b", [STALE, GENERAL, HYPOTHETICAL]),
+    rule(r"\bself ?harm\w*\b", [STALE, GENERAL], everyday=True),
+    rule(r"\bsuicid\w*\b", [STALE, GENERAL, HYPOTHETICAL], everyday=True),
     rule(r"\b(end|ending) (it all|my (own )?life|everything)\b", [STALE]),
     rule(r"\b(thinking|think|thought) (of|about) (ending|end) it\b"),
     rule(r"\btake my (own )?life\b"),
@@ -218,13 +228,13 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         [STALE],
     ),
     # "an overdose of bureaucracy" is a figure of speech.
-    rule(r"\boverdos\w*\b(?! of (?!(\w+ ){0,2}" + DRUG + r"\b))", [STALE, GENERAL]),
+    rule(r"\boverdos\w*\b(?! of (?!(\w+ ){0,2}" + DRUG + r"\b))", [STALE, GENERAL], everyday=True),
     rule(r"\b(whats|what is) the point (in|of) (living|life|going on|carrying on|being alive)\b"),
     rule(r"\bno (reason|point) (to|in) (live|living|go on|going on|carry on|carrying on)\b"),
-    rule(r"\bcant (go on|carry on|cope|take (it|this) (anymore|any more))\b"),
+    rule(r"\bcant (go on|carry on|cope|take (it|this) (anymore|any more))\b", everyday=True),
     rule(r"\b(nobody|no one) (would|will|is going to) (miss|care about|notice|care if) (me|i)\b"),
     rule(r"\b(better|happier) off without me\b"),
-    rule(r"\bjump (off|from|in front of)\b", [STALE]),
+    rule(r"\bjump (off|from|in front of)\b", [STALE], everyday=True),
     rule(r"\b(it all|everything) to (stop|end)\b"),
     rule(r"\b(cutting|harming|hurting myself|self harming) again\b"),
     rule(r"\bwish i (was|were|wasnt|werent) (dead|not alive|never born|alive|born|here)\b"),
@@ -238,7 +248,7 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
 )
 
 CHILD_RULES: tuple[Rule, ...] = (
-    rule(CHILD_CONCERN, [STALE, HYPOTHETICAL], requires=MINOR_AGE),
+    rule(CHILD_CONCERN, [STALE, HYPOTHETICAL], requires=MINOR_AGE, everyday=True),
     rule(
         r"\b(my|his|her|their) (\w+ )?" + PARENT + r" (\w+ ){0,2}"
         r"(hits|beats|hurts|touches|abuses|kicks|punches|slaps|burns|starves|locks|chokes"
@@ -259,19 +269,26 @@ CHILD_RULES: tuple[Rule, ...] = (
         r"\b" + CHILD_WORD + r"\b.{0,40}\b(left (alone|on (their|his|her) own|home alone)"
         r"|on (their|his|her) own|home alone|by (themselves|himself|herself))\b",
         [PAST, HYPOTHETICAL],
+        everyday=True,
     ),
     rule(
         r"\b" + CHILD_WORD + r"\b.{0,30}\b(screaming|crying|scream|screams|cries)\b",
         [PAST, HYPOTHETICAL],
+        everyday=True,
     ),
-    rule(r"(?<!dog )\bgroom(ed|ing)\b", [STALE, GENERAL, HYPOTHETICAL]),
-    rule(r"\bolder (men|man|guys|guy|lads|boys)\b", [STALE, HYPOTHETICAL], requires=CHILD_WORD),
+    rule(r"(?<!dog )\bgroom(ed|ing)\b", [STALE, GENERAL, HYPOTHETICAL], everyday=True),
+    rule(
+        r"\bolder (men|man|guys|guy|lads|boys)\b",
+        [STALE, HYPOTHETICAL],
+        requires=CHILD_WORD,
+        everyday=True,
+    ),
     rule(
         r"\b(made|forced|being used) to (sell|carry|deliver|run|move|hold)"
         r" (drugs|packages|stuff|weed|gear)\b",
         [STALE],
     ),
-    rule(r"\bcounty lines\b", [STALE, GENERAL, HYPOTHETICAL], requires=CHILD_WORD),
+    rule(r"\bcounty lines\b", [STALE, GENERAL, HYPOTHETICAL], requires=CHILD_WORD, everyday=True),
     rule(
         r"\b(nudes?|naked (photos|pictures|pics|images|videos)"
         r"|indecent (photos|pictures|images))\b",
@@ -288,11 +305,13 @@ CHILD_RULES: tuple[Rule, ...] = (
         r"\b" + CHILD_WORD + r" (\w+ ){0,2}(has gone|is|has been|gone|went|has run|ran)"
         r" (missing|away)\b",
         [PAST],
+        everyday=True,
     ),
     rule(
         r"\b(drug addict|alcoholic|on drugs|off (his|her) face|smackhead|crackhead)\b",
         [STALE, HYPOTHETICAL, GENERAL],
         requires=CHILD_WORD,
+        everyday=True,
     ),
     rule(
         r"\b(man|men|adult|stranger|someone|somebody|guy|bloke|teacher|coach|he|she|they)"
@@ -306,8 +325,13 @@ CHILD_RULES: tuple[Rule, ...] = (
         r"\b(bruises|bruised|marks on (him|her|them)|burns on (him|her|them))\b",
         [STALE, HYPOTHETICAL, GENERAL],
         requires=CHILD_WORD,
+        everyday=True,
     ),
-    rule(r"\bchild (abuse|neglect|exploitation|sexual abuse)\b", [STALE, GENERAL, HYPOTHETICAL]),
+    rule(
+        r"\bchild (abuse|neglect|exploitation|sexual abuse)\b",
+        [STALE, GENERAL, HYPOTHETICAL],
+        everyday=True,
+    ),
     rule(
         r"\b(touches|touched|touching|fiddles with|fiddled with|feels up) (him|her|me|them)\b",
         [STALE],
@@ -321,6 +345,7 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
         r"\bmy " + PARTNER + r" (\w+ ){0,2}" + ABUSE_VERB + r"\b"
         r"(?! (the roof|the ceiling|the jackpot|the high score|(me|us) at|me to it)\b)",
         [STALE],
+        everyday=True,
     ),
     rule(
         r"\bmy " + PARTNER + r" (keeps|wont stop|is always|has been|keeps on)"
@@ -328,20 +353,29 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
         r"|watching|contacting)\b",
         [STALE],
     ),
-    rule(r"\bthreatening (messages|texts|calls|voicemails|letters)\b", [STALE, GENERAL]),
+    rule(
+        r"\bthreatening (messages|texts|calls|voicemails|letters)\b",
+        [STALE, GENERAL],
+        everyday=True,
+    ),
     rule(
         r"\b(checks|goes through|reads|tracks|monitors) my"
         r" (phone|messages|texts|emails|location)\b",
         [STALE, HYPOTHETICAL],
+        everyday=True,
     ),
     rule(
         r"\b(tells|calls) me (i am )?(worthless|useless|stupid|ugly|fat|nothing|a waste|pathetic)\b"
     ),
-    rule(r"\b(controls|keeps) (all )?my (money|bank card|cards|benefits|wages|passport)\b"),
+    rule(
+        r"\b(controls|keeps) (all )?my (money|bank card|cards|benefits|wages|passport)\b",
+        everyday=True,
+    ),
     rule(
         r"\b(he|she|" + PARTNER + r") (wont|will not|doesnt|does not|never) "
         r"(let|lets|allow|allows) me\b",
         [STALE],
+        everyday=True,
     ),
     rule(
         r"\b(scared|frightened|afraid|terrified) of (my " + PARTNER + r"|him|her"
@@ -359,6 +393,7 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
         r"\b(domestic (violence|abuse)|abusive (relationship|partner|husband|wife|boyfriend"
         r"|girlfriend|ex|marriage|home)|coercive control)\b",
         [STALE, GENERAL, HYPOTHETICAL, POLICY],
+        everyday=True,
     ),
     rule(r"\bmy " + PARTNER + r" is (abusive|violent|controlling|dangerous)\b"),
     rule(
@@ -388,11 +423,13 @@ REPORT_RULES: tuple[Rule, ...] = (
         r"\b(want|wanted|need|needed|like|trying|wish) to (report|log|make a (crime )?report"
         r"|make a complaint about)\b",
         [STALE, HYPOTHETICAL],
+        everyday=True,
     ),
     rule(
         r"\b(how|where|can|could|may|who) (do |can |should |would )?(i|we) (report|log"
         r"|make a report|file a report)\b",
         [STALE],
+        everyday=True,
     ),
     rule(r"\bis this (where|the place|the right place) (i|to|you) (can )?(report|log)\b"),
     rule(
@@ -401,26 +438,29 @@ REPORT_RULES: tuple[Rule, ...] = (
         r"|someone|police)\b"
     ),
     rule(r"\b(can|could|may) i (give|tell) you (my |the |about )?(crime|details|what happened)\b"),
-    rule(r"\bneed (a|the|my) crime (reference |ref )?(number|no|ref)\b"),
+    rule(r"\bneed (a|the|my) crime (reference |ref )?(number|no|ref)\b", everyday=True),
     rule(r"\bwho (do|should|can) i (tell|report (it|this) to)\b", [STALE, SERVICE]),
     rule(
         r"\b(my|our) (\w+ ){0,3}(has been|have been|was|got|been|is|were|are) (stolen|nicked"
         r"|pinched|taken|broken into|vandalised|smashed|damaged|keyed|scratched|burgled"
         r"|robbed|set on fire|tampered with)\b",
         [STALE, HYPOTHETICAL, SERVICE],
+        everyday=True,
     ),
     rule(
         r"\b(someone|somebody|they|some kids|kids|a man|people) (\w+ )?(stole|nicked|pinched"
         r"|took|broke into|smashed|keyed|scratched|vandalised|damaged|dented|stolen"
         r"|broken into|been using) (my|our)\b",
         [STALE, HYPOTHETICAL, SERVICE],
+        everyday=True,
     ),
     rule(
         r"\b(i|we) (have |have just |just )?(been|got) (scammed|defrauded|conned|robbed"
         r"|burgled|mugged|hacked|ripped off|pickpocketed|assaulted)\b",
         [STALE, HYPOTHETICAL, SERVICE],
+        everyday=True,
     ),
-    rule(r"\bhit and run\b", [STALE, HYPOTHETICAL, SERVICE]),
+    rule(r"\bhit and run\b", [STALE, HYPOTHETICAL, SERVICE], everyday=True),
     rule(
         r"\b(i|we) (need|want) (an officer|the police|police|someone) to"
         r" (come|come out|come round|attend|look)\b",

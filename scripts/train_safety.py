@@ -52,6 +52,7 @@ from bot.language.minilm import MiniLM  # noqa: E402
 from bot.language.safety_model import (  # noqa: E402
     MODEL_FILE,
     ORDINARY,
+    QUICK_SHARE,
     Ensemble,
     Neighbours,
     Network,
@@ -69,14 +70,18 @@ CLASSES = (*ORDINARY, *(str(category) for category in PRIORITY))
 FOLDS = 5
 # What the thresholds are chosen to keep, on cross-validated scores.
 GATE_RECALL = 0.995  # at-risk messages the quick stage must pass on to the full one
-MAX_HARD_ALARMS = 0.05  # ordinary answers sharing words with danger given any safety reply
-MAX_PLAIN_ALARMS = 0.015  # plain answers given any safety reply
+# Rules and classifier together, below the targets (5% and 1%) to leave room for
+# messages unlike the training lines.
+MAX_HARD_ALARMS = 0.045  # ordinary answers sharing words with danger given any safety reply
+MAX_PLAIN_ALARMS = 0.008  # plain answers given any safety reply
 MAX_SURE_HARD_ALARMS = 0.015  # ... given a category's full advice
 HIDDEN = 256
 L2 = 1e-4
 STEPS = 300
 LEARNING_RATE = 3e-3
 DROPOUT = 0.1
+# Where the classifier may overrule a rule whose phrase has an everyday sense.
+CLEAR_CANDIDATES = (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
 SEED = 20261202
 MEMBERS = 2  # full networks averaged, each from its own random start
 
@@ -249,11 +254,13 @@ def cross_validated_full(pieces: Pieces, y: np.ndarray, folds: np.ndarray) -> np
 
 
 def choose_thresholds(examples: list[Example], quick: np.ndarray, full: np.ndarray) -> dict:
-    """The gate, the short-line and the full-advice thresholds, from cross-validated risk.
+    """The gate and the short-line, full-advice and clear thresholds, from cross-validated risk.
 
-    "maybe" is chosen on the classifier's risk alone. A message gets a safety reply
-    when a rule fires or its risk reaches "maybe" (`dialogs.safety.assess`), so the
-    figures printed count the rules in too, as the tests measure them.
+    A message gets a safety reply when a rule fires or its risk reaches "maybe";
+    below "clear" the classifier overrules the rules whose phrases have an everyday
+    sense (`dialogs.safety.assess`). "maybe" and "clear" are chosen together on the
+    rules and the classifier as the tests measure them: the most people at risk
+    given a reply with the alarms within bounds.
     """
     at_risk = np.array([e.at_risk for e in examples])
     hard = np.array([e.label == NONE and e.kind == "hard" for e in examples])
@@ -275,28 +282,73 @@ def choose_thresholds(examples: list[Example], quick: np.ndarray, full: np.ndarr
             f" plain {flagged[plain].mean():.1%}"
         )
     candidates = np.unique(np.round(risk, 4))
-    maybe = 1.0
-    for threshold in candidates:
-        flagged = risk >= threshold
-        if flagged[hard].mean() <= MAX_HARD_ALARMS and flagged[plain].mean() <= MAX_PLAIN_ALARMS:
-            maybe = float(threshold)
-            break
-    flagged = ruled | (risk >= maybe)
     labels = np.array([e.label for e in examples])
-    print(
-        f"  cross-validated, rules or risk >= maybe ({maybe:.4f}):"
-        f" hard {flagged[hard].mean():.1%}, plain {flagged[plain].mean():.1%}; "
-        + ", ".join(
-            f"{label} {flagged[labels == label].mean():.1%}"
-            for label in sorted({e.label for e in examples if e.at_risk})
+    floor = np.array([classify(e.text, floor_only=True) is not None for e in examples])
+    # For each "clear" (below it the classifier overrules the rules with an everyday
+    # sense), the lowest "maybe" that keeps the alarms within bounds; then the pair
+    # that gives the most people at risk a safety reply.
+    best: tuple[float, float, float] | None = None
+    for clear in CLEAR_CANDIDATES:
+        ruled_here = floor | (ruled & (risk >= clear))
+        maybe = 1.0
+        for threshold in candidates:
+            flagged = ruled_here | (risk >= threshold)
+            hard_alarms, plain_alarms = flagged[hard].mean(), flagged[plain].mean()
+            if hard_alarms <= MAX_HARD_ALARMS and plain_alarms <= MAX_PLAIN_ALARMS:
+                maybe = float(threshold)
+                break
+        flagged = ruled_here | (risk >= maybe)
+        recall = float(flagged[at_risk].mean())
+        print(
+            f"  cross-validated, clear below {clear:.3f}, maybe {maybe:.4f}: at-risk {recall:.1%},"
+            f" hard {flagged[hard].mean():.1%}, plain {flagged[plain].mean():.1%}; "
+            + ", ".join(
+                f"{label} {flagged[labels == label].mean():.1%}"
+                for label in sorted({e.label for e in examples if e.at_risk})
+            )
         )
-    )
+        if clear <= maybe / 2 and (best is None or recall > best[0] + 1e-9):
+            best = (recall, clear, maybe)
+    assert best is not None
+    _, clear, maybe = best
     sure = max(maybe, 0.5)
     for threshold in candidates[candidates >= maybe]:
         if (risk >= threshold)[hard].mean() <= MAX_SURE_HARD_ALARMS:
             sure = float(threshold)
             break
-    return {"gate": round(gate, 4), "maybe": round(maybe, 4), "sure": round(sure, 4)}
+    return {
+        "gate": round(gate, 4),
+        "maybe": round(maybe, 4),
+        "sure": round(sure, 4),
+        "clear": round(clear, 4),
+    }
+
+
+def _fitting_key(corpus_key: str) -> str:
+    """The corpus and every setting that changes the cross-validated scores."""
+    settings = (HIDDEN, L2, STEPS, LEARNING_RATE, DROPOUT, SEED, MEMBERS, FOLDS, QUICK_SHARE)
+    return hashlib.sha256(f"{corpus_key} {settings}".encode()).hexdigest()
+
+
+def save_scores(path: Path, corpus_key: str, quick: np.ndarray, full: np.ndarray) -> None:
+    """Cross-validated scores, for a later run that only chooses thresholds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = _fitting_key(corpus_key)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        np.savez(handle, key=key, quick=quick, full=full)
+    partial.replace(path)
+
+
+def load_scores(path: Path, corpus_key: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The scores `save_scores` wrote for the same lines and settings, or None."""
+    try:
+        data = np.load(path)
+    except (OSError, ValueError, EOFError):
+        return None
+    if str(data["key"]) != _fitting_key(corpus_key):
+        return None
+    return data["quick"], data["full"]
 
 
 def report(heldout: list[Example], model: dict, minilm: MiniLM, wordllama: WordLlama) -> None:
@@ -322,6 +374,12 @@ def main() -> int:
         help="keep the training lines' embeddings in this file (they take most of the time),"
         " and use them when the lines have not changed",
     )
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        help="keep the cross-validated scores in this file, and use them when the lines"
+        " and the fitting settings have not changed (to try thresholds quickly)",
+    )
     args = parser.parse_args()
     examples = safety_corpus()
     train = [e for e in examples if not in_heldout_split(e.text)]
@@ -341,9 +399,15 @@ def main() -> int:
         if args.embeddings:
             pieces.save(args.embeddings, xq, key)
     folds = np.array([int(hashlib.sha256(t.encode()).digest()[1]) % FOLDS for t in texts])
-    thresholds = choose_thresholds(
-        train, cross_validated(xq, y, folds), cross_validated_full(pieces, y, folds)
-    )
+    scored = load_scores(args.scores, key) if args.scores else None
+    if scored:
+        quick_cv, full_cv = scored
+        print(f"cross-validated scores from {args.scores}")
+    else:
+        quick_cv, full_cv = cross_validated(xq, y, folds), cross_validated_full(pieces, y, folds)
+        if args.scores:
+            save_scores(args.scores, key, quick_cv, full_cv)
+    thresholds = choose_thresholds(train, quick_cv, full_cv)
     print(f"thresholds from cross-validation: {thresholds}")
     model = {
         "about": (

@@ -260,6 +260,8 @@ class SafetyModel:
         self.gate = float(data["thresholds"]["gate"])
         self.sure_at = float(data["thresholds"]["sure"])
         self.maybe_at = float(data["thresholds"]["maybe"])
+        # Below this risk the classifier overrules the rules with an everyday sense.
+        self.clear_below = float(data["thresholds"].get("clear", 0.0))
         self._minilm = minilm
         self._wordllama = wordllama
 
@@ -305,4 +307,9 @@ class SafetyModel:
             probabilities = {c: p * scale for c, p in probabilities.items()}
             ordinary = 1.0 - risk
         probabilities[NONE] = ordinary
-        return Scores(probabilities, sure_at=self.sure_at, maybe_at=self.maybe_at)
+        return Scores(
+            probabilities,
+            sure_at=self.sure_at,
+            maybe_at=self.maybe_at,
+            clear_below=self.clear_below,
+        )

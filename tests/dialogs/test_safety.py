@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.safety import PRIORITY, Category, classify
+from dialogs.safety import PRIORITY, SAFE, Category, Scores, Verdict, assess, classify
 
 DATA = Path(__file__).parent.parent / "data" / "safety_messages.tsv"
 NONE = "none"
@@ -281,3 +281,43 @@ def test_category_values_are_the_reply_keys() -> None:
         "domestic_abuse",
         "report_crime",
     ]
+
+
+# The classifier overruling the rules whose phrases have an everyday sense.
+
+
+def _sure_it_is_ordinary() -> Scores:
+    """A classifier sure the message is an ordinary answer."""
+    return Scores({"none": 0.999, "danger": 0.001}, sure_at=0.9, maybe_at=0.5, clear_below=0.05)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife will kill me if I'm late for tea",
+        "the young lads carrying knives round here is a parenting problem",
+        "i think coercive control being a crime now is a good thing",
+    ],
+)
+def test_a_sure_classifier_overrules_a_phrase_with_an_everyday_sense(text: str) -> None:
+    assert classify(text) is not None  # the rule alone would fire
+    assert assess(text) != SAFE  # and does, without a classifier
+    assert assess(text, _sure_it_is_ordinary()) == SAFE
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i want to kill myself", Category.SELF_HARM),
+        ("please help me now", Category.DANGER),
+        ("my partner is violent and I'm scared of him", Category.DOMESTIC_ABUSE),
+        ("I'm hiding in the bathroom", Category.DANGER),
+    ],
+)
+def test_no_classifier_overrules_the_explicit_phrases(text: str, category: Category) -> None:
+    assert assess(text, _sure_it_is_ordinary()) == Verdict(category)
+
+
+def test_an_unsure_classifier_leaves_the_everyday_phrases_to_the_rules() -> None:
+    unsure = Scores({"none": 0.9, "danger": 0.1}, sure_at=0.9, maybe_at=0.5, clear_below=0.05)
+    assert assess("my wife will kill me if I'm late for tea", unsure) == Verdict(Category.DANGER)
