@@ -274,7 +274,7 @@ def channel_client(settings: Settings, adapter: DeliveringAdapter) -> Any:
                 token = BotToken(
                     session,
                     settings.app_id,
-                    settings.app_password,
+                    settings.app_password.get_secret_value(),
                     settings.app_type,
                     settings.app_tenant_id,
                     settings.bot_login_url or cloud.login_url,

@@ -14,7 +14,6 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import jwt
@@ -106,8 +105,7 @@ async def issuer() -> AsyncIterator[Issuer]:
 @pytest.fixture
 def settings(settings: Settings, issuer: Issuer) -> Settings:
     """Authentication on, with Azure's services on loopback."""
-    return replace(
-        settings,
+    return settings.replace(
         app_id=APP_ID,
         app_password=APP_PASSWORD,
         openid_metadata_url=f"{issuer.url}/.well-known/openidconfiguration",
