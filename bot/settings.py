@@ -61,6 +61,13 @@ def _web_address(value: str) -> str:
     return value
 
 
+def _https_address(value: str) -> str:
+    """An https address with a host; "" (not set) passes."""
+    if value and (URL(value).scheme != "https" or not URL(value).host):
+        raise ValueError("must be an https:// address")
+    return value
+
+
 def _addresses(values: tuple[str, ...]) -> tuple[str, ...]:
     """IP addresses, each checked."""
     for value in values:
@@ -146,14 +153,14 @@ class Settings(BaseSettings):
     app_password: SecretStr = _setting(
         "MicrosoftAppPassword",
         SecretStr(""),
-        "The Azure Bot's client secret.",
+        "The Azure Bot's client secret, for MultiTenant and SingleTenant bots.",
     )
     app_type: Annotated[
         Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"], _one_of(APP_TYPES)
     ] = _setting(
         "MicrosoftAppType",
         "MultiTenant",
-        "MultiTenant, SingleTenant or UserAssignedMSI.",
+        "MultiTenant, SingleTenant or UserAssignedMSI (the bot's own managed identity).",
         problem="must be MultiTenant, SingleTenant or UserAssignedMSI",
     )
     app_tenant_id: str = _setting(
@@ -172,11 +179,11 @@ class Settings(BaseSettings):
         "issuer, the key metadata and the login address.",
         problem="must be public or us-government",
     )
-    bot_login_url: WebAddress = _setting(
+    bot_login_url: Annotated[str, AfterValidator(_https_address)] = _setting(
         "BOT_LOGIN_URL",
         "",
-        "Where the bot gets its own token for sending replies. Empty means the cloud's Azure AD; "
-        "set it for tests.",
+        "Where a bot with a client secret gets its own token for sending replies (https). "
+        "Empty means the cloud's Azure AD; set it for tests.",
     )
     resident_hash_key: SecretStr = _setting(
         "RESIDENT_HASH_KEY",

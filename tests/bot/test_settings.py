@@ -74,7 +74,7 @@ def test_values_from_the_environment_are_parsed_once(monkeypatch: pytest.MonkeyP
         ("ALLOWED_ORIGINS", "www.herts.police.uk", "must list web origins"),
         ("PUBLIC_URL", "survey.example.org", "must be a web address"),
         ("LEAVE_SITE_URL", "", "LEAVE_SITE_URL"),
-        ("BOT_LOGIN_URL", "login.example.org", "must be a web address"),
+        ("BOT_LOGIN_URL", "http://login.example.org", "must be an https:// address"),
         ("SURVEY_FILE", "no-such-survey.toml", "does not exist"),
         ("POPULATION_FILE", "no-such-population.toml", "set it empty"),
     ],
