@@ -10,14 +10,12 @@ that needs one asks for it with `get_secret_value()` where it is used.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     Field,
     NonNegativeInt,
     PositiveInt,
@@ -26,10 +24,19 @@ from pydantic import (
 )
 from pydantic import model_validator as checks
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
-from yarl import URL
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.review.config import DEFAULT_POPULATION, MIN_SECRET_LENGTH
+from bot.setting_values import (
+    CommaList,
+    OptionalPath,
+    WebAddress,
+    https_address,
+    ip_addresses,
+    one_of,
+    web_address,
+    web_origins,
+)
 from dialogs.loader import DEFAULT_SURVEY
 
 DEVELOPMENT_SECRET = "development-only-secret"
@@ -39,70 +46,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 class SettingsError(ValueError):
     """A setting that is missing or unusable, with what to do about it."""
-
-
-def _comma_list(value: object) -> object:
-    """'a, b,,c' -> ('a', 'b', 'c'); anything but text is left for the type check."""
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    return value
-
-
-def _none_if_empty(value: object) -> object:
-    return None if value == "" else value
-
-
-def _web_address(value: str) -> str:
-    """An http or https address with a host; "" (not set) passes."""
-    if value:
-        url = URL(value)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError("must be a web address such as https://example.org")
-    return value
-
-
-def _https_address(value: str) -> str:
-    """An https address with a host; "" (not set) passes."""
-    if value and (URL(value).scheme != "https" or not URL(value).host):
-        raise ValueError("must be an https:// address")
-    return value
-
-
-def _addresses(values: tuple[str, ...]) -> tuple[str, ...]:
-    """IP addresses, each checked."""
-    for value in values:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(f"must list IP addresses, and {value!r} is not one") from None
-    return values
-
-
-def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Web origins (scheme, host and port, no path), without a trailing slash."""
-    origins = []
-    for value in values:
-        url = URL(value)
-        if url.scheme not in ("http", "https") or not url.host or url.path not in ("", "/"):
-            raise ValueError(f"must list web origins such as https://example.org, not {value!r}")
-        origins.append(value.rstrip("/"))
-    return tuple(origins)
-
-
-def _one_of(names: tuple[str, ...]) -> Any:
-    """Accept any letter case of these names, and give the name as written here."""
-
-    def canonical(value: object) -> object:
-        if isinstance(value, str):
-            return next((name for name in names if name.lower() == value.strip().lower()), value)
-        return value
-
-    return BeforeValidator(canonical)
-
-
-CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
-WebAddress = Annotated[str, AfterValidator(_web_address)]
-OptionalPath = Annotated[Path | None, BeforeValidator(_none_if_empty)]
 
 
 def _setting(env: str, default: Any, help_text: str, *, shown: str = "", problem: str = "") -> Any:
@@ -156,7 +99,7 @@ class Settings(BaseSettings):
         "The Azure Bot's client secret, for MultiTenant and SingleTenant bots.",
     )
     app_type: Annotated[
-        Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"], _one_of(APP_TYPES)
+        Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"], one_of(APP_TYPES)
     ] = _setting(
         "MicrosoftAppType",
         "MultiTenant",
@@ -179,7 +122,7 @@ class Settings(BaseSettings):
         "issuer, the key metadata and the login address.",
         problem="must be public or us-government",
     )
-    bot_login_url: Annotated[str, AfterValidator(_https_address)] = _setting(
+    bot_login_url: Annotated[str, AfterValidator(https_address)] = _setting(
         "BOT_LOGIN_URL",
         "",
         "Where a bot with a client secret gets its own token for sending replies (https). "
@@ -226,7 +169,7 @@ class Settings(BaseSettings):
         "after which that address must wait.",
         problem="must be a whole number, 1 or more",
     )
-    trusted_proxies: Annotated[CommaList, AfterValidator(_addresses)] = _setting(
+    trusted_proxies: Annotated[CommaList, AfterValidator(ip_addresses)] = _setting(
         "TRUSTED_PROXIES",
         (),
         "Comma-separated IP addresses of the reverse proxies in front of the server. Only from "
@@ -243,7 +186,7 @@ class Settings(BaseSettings):
         SecretStr(""),
         "Secret the force website's back end uses to mint web chat tokens. Empty turns that off.",
     )
-    allowed_origins: Annotated[CommaList, AfterValidator(_origins)] = _setting(
+    allowed_origins: Annotated[CommaList, AfterValidator(web_origins)] = _setting(
         "ALLOWED_ORIGINS",
         (),
         "Comma-separated web origins allowed to embed the web chat, such as "
@@ -262,7 +205,7 @@ class Settings(BaseSettings):
         "accessibility statement: emails, phone numbers or web addresses. Empty means the "
         "survey file's [accessibility] contact.",
     )
-    leave_site_url: Annotated[str, Field(min_length=1), AfterValidator(_web_address)] = _setting(
+    leave_site_url: Annotated[str, Field(min_length=1), AfterValidator(web_address)] = _setting(
         "LEAVE_SITE_URL",
         "https://www.bbc.co.uk/weather",
         "Where the web chat page's Leave this site quickly button goes: a neutral site.",
@@ -306,7 +249,7 @@ class Settings(BaseSettings):
         problem="must be a whole number of days",
     )
     log_level: Annotated[
-        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _one_of(LOG_LEVELS)
+        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], one_of(LOG_LEVELS)
     ] = _setting(
         "LOG_LEVEL",
         "INFO",
