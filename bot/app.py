@@ -43,7 +43,7 @@ class _AdapterConfig:
 
     def __init__(self, settings: Settings) -> None:
         self.APP_ID = settings.app_id
-        self.APP_PASSWORD = settings.app_password
+        self.APP_PASSWORD = settings.app_password.get_secret_value()
         self.APP_TYPE = settings.app_type
         self.APP_TENANTID = settings.app_tenant_id
         # Tokens are checked by bot.auth, not botbuilder, so no metadata address is passed here.
@@ -52,7 +52,7 @@ class _AdapterConfig:
 def create_app(settings: Settings) -> web.Application:
     """Build the whole application: bot, channels and staff site."""
     # The guard comes first: it checks every request before any route, the staff site's too.
-    proxies = frozenset(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+    proxies = frozenset(settings.trusted_proxies)
     app = web.Application(
         client_max_size=256 * 1024,
         middlewares=[guard([(directline.PREFIX, directline.bad_input)], proxies)],

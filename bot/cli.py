@@ -16,9 +16,9 @@ from aiohttp import web
 from bot.settings import Settings, SettingsError
 
 
-def _settings(**overrides: str) -> Settings:
+def _settings() -> Settings:
     try:
-        return Settings.from_env(None, **overrides)
+        return Settings.from_env()
     except SettingsError as error:
         raise click.ClickException(str(error)) from error
 
@@ -59,7 +59,7 @@ def serve(host: str, port: int, allow_anonymous: bool) -> None:
     click.echo(f"survey-bot is serving the survey from {settings.survey_file}")
     click.echo(f"  Web chat (residents): {base}/")
     click.echo(f"  Direct Line 3.0:      {base}/v3/directline/")
-    click.echo(f"  Database:             {_safe_url(settings.database_url)}")
+    click.echo(f"  Database:             {settings.safe_database_url}")
     click.echo(f"  Bot Framework:        {base}/api/messages")
     click.echo(f"  Health check:         {base}/healthz")
     click.echo(f"  Staff review site:    {base}/review/")
@@ -89,15 +89,6 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _safe_url(url: str) -> str:
-    """A database URL without its password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':')[0]}:***@{host}" if ":" in credentials else url
-    return url
 
 
 @main.command("check-survey")

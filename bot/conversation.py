@@ -100,14 +100,14 @@ def typed_code(text: str) -> str | None:
 
 def code_hash(settings: Settings, code: str) -> str:
     """The keyed hash a carry-on code is stored under: the code itself is never kept."""
-    message = f"carry-on:{code}".encode()
-    return hmac.new(settings.resident_hash_key.encode(), message, hashlib.sha256).hexdigest()
+    key = settings.resident_hash_key.get_secret_value().encode()
+    return hmac.new(key, f"carry-on:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def resident_hash(settings: Settings, channel: str, user_id: str) -> str:
     """A keyed hash that recognises a returning resident without storing their id."""
-    message = f"{channel}:{user_id}".encode()
-    return hmac.new(settings.resident_hash_key.encode(), message, hashlib.sha256).hexdigest()[:40]
+    key = settings.resident_hash_key.get_secret_value().encode()
+    return hmac.new(key, f"{channel}:{user_id}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def state_key(channel: str, conversation_id: str) -> str:
@@ -144,7 +144,7 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     now = datetime.now(UTC)
     resident = resident_hash(settings, arrival.channel, arrival.user_id)
     reference = new_reference()
-    check_taken_part = settings.one_response_per_resident == "true"
+    check_taken_part = settings.one_response_per_resident
     # Outside the transaction: the redaction, once, and the classifier, only for typed words.
     redacted = services.language.redactor.redact(arrival.text)
     scores = await _scores(services, arrival)

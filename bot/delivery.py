@@ -2,17 +2,17 @@
 
 botbuilder's connector client opens a new HTTP session for its calls and gets
 the bot's token with a blocking call; here every reply goes through the app's
-one `aiohttp.ClientSession`, with the token fetched asynchronously and kept
-until shortly before it expires.
+one `aiohttp.ClientSession`, with the token from azure-identity's async
+credentials (`bot.identity`), kept until shortly before it expires.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -27,71 +27,18 @@ from botframework.connector.auth import (
     ConnectorFactory,
 )
 
-from bot.auth import CLOUDS, PUBLIC_CLOUD, ChannelTokens, OpenIdKeys
+from bot.auth import CLOUDS, ChannelTokens, OpenIdKeys
+from bot.identity import BotToken, TokenError, bot_credential
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MANAGED_IDENTITY_URL = "http://169.254.169.254/metadata/identity/oauth2/token"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 ATTEMPTS = 4
-TOKEN_SPARE = timedelta(minutes=5)
 
 
 class DeliveryError(Exception):
     """A reply that the channel did not accept, even after retries."""
-
-
-@dataclass
-class BotToken:
-    """The bot's own token from Azure AD, which channels require on every reply."""
-
-    session: aiohttp.ClientSession
-    app_id: str
-    password: str
-    app_type: str = "MultiTenant"
-    tenant_id: str = ""
-    login_url: str = PUBLIC_CLOUD.login_url
-    scope: str = PUBLIC_CLOUD.scope
-    _token: str = field(default="", repr=False)
-    _expires: datetime = field(default=datetime.min.replace(tzinfo=UTC), repr=False)
-
-    async def get(self) -> str:
-        """A token valid for a few more minutes at least, fetched when needed."""
-        if not self._token or datetime.now(UTC) >= self._expires - TOKEN_SPARE:
-            self._token, lifetime = await self._fetch()
-            self._expires = datetime.now(UTC) + timedelta(seconds=lifetime)
-        return self._token
-
-    def forget(self) -> None:
-        """Drop the token, so the next reply fetches a fresh one."""
-        self._token = ""
-
-    async def _fetch(self) -> tuple[str, int]:
-        if self.app_type == "UserAssignedMSI":
-            params = {
-                "api-version": "2018-02-01",
-                "resource": self.scope,
-                "client_id": self.app_id,
-            }
-            request = self.session.get(
-                MANAGED_IDENTITY_URL, params=params, headers={"Metadata": "true"}
-            )
-        else:
-            tenant = self.tenant_id if self.app_type == "SingleTenant" else "botframework.com"
-            url = f"{self.login_url.rstrip('/')}/{tenant}/oauth2/v2.0/token"
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": self.app_id,
-                "client_secret": self.password,
-                "scope": f"{self.scope}/.default",
-            }
-            request = self.session.post(url, data=form)
-        async with request as response:
-            if response.status != 200:
-                raise DeliveryError(f"could not get the bot's token: HTTP {response.status}")
-            body = await response.json(content_type=None)
-        return str(body["access_token"]), int(body.get("expires_in", 3600))
 
 
 @dataclass
@@ -112,6 +59,8 @@ class Delivery:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
             try:
                 status, body = await self._post(url, activity)
+            except TokenError as error:
+                raise DeliveryError(f"reply to {url} not sent: {error}") from error
             except (TimeoutError, aiohttp.ClientError) as error:
                 problem = f"{type(error).__name__} {error}"
                 continue
@@ -265,23 +214,21 @@ def channel_client(settings: Settings, adapter: DeliveringAdapter) -> Any:
 
     async def open_client(app: web.Application) -> AsyncIterator[None]:
         """Open the pooled client for the app's lifetime."""
-        async with aiohttp.ClientSession() as session:
+        # The certificate authorities trusted are read now, at start-up, not at import.
+        connector = aiohttp.TCPConnector(ssl=ssl.create_default_context())
+        async with aiohttp.ClientSession(connector=connector) as session:
             token = None
             if settings.auth_enabled:
                 cloud = CLOUDS[settings.bot_cloud]
                 keys = OpenIdKeys(settings.openid_metadata_url or cloud.metadata_url, session)
                 app[CHANNEL_TOKENS] = ChannelTokens(app_id=settings.app_id, keys=keys, cloud=cloud)
-                token = BotToken(
-                    session,
-                    settings.app_id,
-                    settings.app_password,
-                    settings.app_type,
-                    settings.app_tenant_id,
-                    settings.bot_login_url or cloud.login_url,
-                    cloud.scope,
-                )
+                token = BotToken(bot_credential(settings, cloud, session), cloud.scope)
             app[DELIVERY] = adapter.delivery = Delivery(session, token)
-            yield
-            adapter.delivery = None
+            try:
+                yield
+            finally:
+                adapter.delivery = None
+                if token is not None:
+                    await token.close()
 
     return open_client

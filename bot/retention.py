@@ -26,8 +26,8 @@ async def purge_once(db: Database, settings: Settings) -> PurgeCounts:
     now = datetime.now(UTC)
     return await purge(
         db,
-        transcripts_before=now - timedelta(days=int(settings.transcript_days)),
-        unfinished_before=now - timedelta(days=int(settings.abandoned_days)),
+        transcripts_before=now - timedelta(days=settings.transcript_days),
+        unfinished_before=now - timedelta(days=settings.abandoned_days),
     )
 
 

@@ -7,6 +7,10 @@ never see each other's rows either way.
 
 - `database_url`: the URL of an empty, migrated (or about to be) database.
 - `db`: that database, open; closed after the test.
+- `settings`: the app's settings for a test, on that database.
+
+`Settings()` reads the environment for anything not passed, so every test starts
+with none of the settings' variables set, whatever the shell running the tests has.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from bot.settings import Settings
+from bot.settings import Settings, documented
 from dialogs.loader import DEFAULT_SURVEY
 from storage.database import Database, normalise_url, open_database
 
@@ -81,12 +85,19 @@ def survey_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset every setting's environment variable for the test."""
+    for variable, _, _ in documented():
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def settings(database_url: str, survey_file: str) -> Settings:
     """Settings for a test app on the test's database, with strong secrets.
 
     Packages that need more (a Direct Line secret, authentication) override this
-    fixture and build on it with `dataclasses.replace`.
+    fixture and build on it with `settings.replace(...)`.
     """
     return Settings(
         environment="test",

@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -55,7 +55,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "PYTEST"))},
-            **{f.metadata["env"]: str(getattr(settings, f.name)) for f in fields(settings)},
+            **settings.to_env(),
         }
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -170,13 +170,7 @@ async def kill_now_and_then(
 
 @pytest.fixture
 def server(settings: Settings, tmp_path: Path) -> Iterator[Server]:
-    settings_for_serving = settings.__class__(
-        **{
-            **{f.name: getattr(settings, f.name) for f in fields(settings)},
-            "direct_line_secret": SECRET,
-            "environment": "development",
-        }
-    )
+    settings_for_serving = settings.replace(direct_line_secret=SECRET, environment="development")
     running = Server(settings_for_serving, tmp_path / "server.log")
     running.start()
     yield running

@@ -48,7 +48,7 @@ def setup(
     direct_line = DirectLine(settings)
     app[DIRECT_LINE] = direct_line
     app.middlewares.append(
-        cors_middleware(settings.origins, (f"{PREFIX}/", TOKEN_ROUTE, RESUME_ROUTE))
+        cors_middleware(settings.allowed_origins, (f"{PREFIX}/", TOKEN_ROUTE, RESUME_ROUTE))
     )
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
@@ -131,7 +131,7 @@ def _resident(request: web.Request) -> str:
     one response per resident is asked for and the token is good; else a new one."""
     direct_line = request.app[DIRECT_LINE]
     held = _bearer(request)
-    if held and direct_line.settings.one_response_per_resident == "true":
+    if held and direct_line.settings.one_response_per_resident:
         try:
             return direct_line.tokens.read(held, RESIDENT).user_id
         except TokenError:
@@ -163,11 +163,11 @@ def _webchat_response(direct_line: DirectLine, token: str, grant: Grant) -> web.
         "expires_in": grant.expires_in,
         "userId": grant.user_id,
     }
-    hours = int(settings.webchat_resume_hours)
+    hours = settings.webchat_resume_hours
     if hours:
         body["resume"] = direct_line.tokens.resume(grant, hours * 3600)
         body["resumeFor"] = hours * 3600
-    if settings.one_response_per_resident == "true":
+    if settings.one_response_per_resident:
         body["resident"] = direct_line.tokens.resident(grant.user_id)
     return web.json_response(body, headers={"Cache-Control": "no-store"})
 
@@ -176,7 +176,7 @@ def _webchat_response(direct_line: DirectLine, token: str, grant: Grant) -> web.
 async def generate_token(request: web.Request) -> web.StreamResponse:
     """A token for a new conversation, for a website's back end holding the secret."""
     direct_line = request.app[DIRECT_LINE]
-    if not direct_line.settings.direct_line_secret:
+    if not direct_line.settings.direct_line_secret.get_secret_value():
         raise DirectLineError(403, "Forbidden", "Tokens are not generated here: no secret is set.")
     if direct_line.authorise(request) is not None:
         raise DirectLineError(403, "Forbidden", "Generating a token needs the secret.")

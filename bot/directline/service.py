@@ -72,10 +72,10 @@ class DirectLine:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.tokens = Tokens(settings.session_secret)
+        self.tokens = Tokens(settings.session_secret.get_secret_value())
         self.limiter = RateLimiter()
         # New conversations per client address: each one writes rows, so a script is slowed.
-        per_hour = int(settings.conversations_per_address_per_hour)
+        per_hour = settings.conversations_per_address_per_hour
         self.starts = RateLimiter(rate=per_hour / 3600, burst=min(per_hour, START_BURST))
         self.notifier = Notifier()
         self._queue = TurnQueue()
@@ -108,7 +108,7 @@ class DirectLine:
         credential = credential.strip()
         if scheme.lower() != "bearer" or not credential:
             raise DirectLineError(401, "MissingToken", "Send a token: Authorization: Bearer ...")
-        secret = self.settings.direct_line_secret
+        secret = self.settings.direct_line_secret.get_secret_value()
         if secret and hmac.compare_digest(credential.encode(), secret.encode()):
             return None
         return self.check(credential, conversation_id)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import SecretStr
+
 MIN_SECRET_LENGTH = 32
 # Hertfordshire's Census 2021 figures, shipped with the site; POPULATION_FILE can replace them.
 DEFAULT_POPULATION = Path(__file__).parent / "data" / "herts-population.toml"
@@ -17,19 +19,19 @@ class ReviewSettings(Protocol):
     @property
     def environment(self) -> str: ...
     @property
-    def session_secret(self) -> str: ...
+    def session_secret(self) -> SecretStr: ...
     @property
-    def review_idle_minutes(self) -> str: ...
+    def review_idle_minutes(self) -> int: ...
     @property
-    def review_session_hours(self) -> str: ...
+    def review_session_hours(self) -> int: ...
     @property
-    def review_max_failed_logins(self) -> str: ...
+    def review_max_failed_logins(self) -> int: ...
     @property
-    def review_lock_minutes(self) -> str: ...
+    def review_lock_minutes(self) -> int: ...
     @property
-    def review_max_failed_logins_per_address(self) -> str: ...
+    def review_max_failed_logins_per_address(self) -> int: ...
     @property
-    def population_file(self) -> str: ...
+    def population_file(self) -> Path | None: ...
 
 
 class UnsafeSecret(ValueError):  # noqa: N818 (the name says what happened)
@@ -40,7 +42,7 @@ class UnsafeSecret(ValueError):  # noqa: N818 (the name says what happened)
 class ReviewConfig:
     """How the review site behaves."""
 
-    session_secret: str
+    session_secret: str = field(repr=False)
     environment: str = "development"
     idle_minutes: int = 30
     session_hours: int = 8
@@ -61,14 +63,14 @@ class ReviewConfig:
     def from_settings(cls, settings: ReviewSettings, **overrides: Any) -> ReviewConfig:
         """The review site's part of the bot's settings."""
         values: dict[str, Any] = {
-            "session_secret": settings.session_secret,
+            "session_secret": settings.session_secret.get_secret_value(),
             "environment": settings.environment,
-            "idle_minutes": int(settings.review_idle_minutes),
-            "session_hours": int(settings.review_session_hours),
-            "max_failed_logins": int(settings.review_max_failed_logins),
-            "lock_minutes": int(settings.review_lock_minutes),
-            "max_failed_logins_per_address": int(settings.review_max_failed_logins_per_address),
-            "population_file": settings.population_file,
+            "idle_minutes": settings.review_idle_minutes,
+            "session_hours": settings.review_session_hours,
+            "max_failed_logins": settings.review_max_failed_logins,
+            "lock_minutes": settings.review_lock_minutes,
+            "max_failed_logins_per_address": settings.review_max_failed_logins_per_address,
+            "population_file": str(settings.population_file or ""),
             **overrides,
         }
         return cls(**values)

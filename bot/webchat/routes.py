@@ -118,9 +118,7 @@ class WebChatPage:
     def __init__(self, settings: Settings, services: Callable[[web.Application], Services]):
         self.settings = settings
         self.services = services
-        self.bundle = Bundle(
-            Path(settings.webchat_bundle) if settings.webchat_bundle else DEFAULT_BUNDLE
-        )
+        self.bundle = Bundle(settings.webchat_bundle or DEFAULT_BUNDLE)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -152,7 +150,7 @@ class WebChatPage:
             nonce=nonce,
             bundle=BUNDLE_ROUTE,
             contact_url=survey.links.get("contact_pcc", ""),
-            resume_hours=int(self.settings.webchat_resume_hours),
+            resume_hours=self.settings.webchat_resume_hours,
         )
 
     def render_statement(self, app: web.Application, site: str) -> str | None:
@@ -161,8 +159,7 @@ class WebChatPage:
         statement = survey.accessibility
         if statement is None:
             return None
-        contact = self.settings.accessibility_contact
-        ways = [w.strip() for w in contact.split(",") if w.strip()] or list(statement.contact)
+        ways = list(self.settings.accessibility_contact or statement.contact)
         return self.templates.get_template("accessibility.html").render(
             **self._common(app),
             statement=statement,

@@ -32,7 +32,7 @@ async def survey_bot(settings: Settings, *args: str) -> tuple[int, str]:
         env={
             **os.environ,
             "DATABASE_URL": settings.database_url,
-            "SURVEY_FILE": settings.survey_file,
+            "SURVEY_FILE": str(settings.survey_file),
         },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

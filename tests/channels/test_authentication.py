@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import jwt
@@ -137,7 +136,7 @@ async def test_an_activity_with_another_service_url_than_its_token_is_refused(
 async def test_the_us_government_cloud_takes_its_own_issuer_and_scope(
     settings: Settings, connector: Connector, issuer: Issuer
 ) -> None:
-    government = replace(settings, bot_cloud="us-government")
+    government = settings.replace(bot_cloud="us-government")
     async with TestClient(TestServer(create_app(government))) as client:
         public = issuer.token(connector.url)
         assert await post(client, activity(connector, "hello"), f"Bearer {public}") == 401

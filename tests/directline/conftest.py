@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ def message(text: str, client_id: str | None = None) -> dict[str, Any]:
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Settings for a test app with a Direct Line secret and one allowed origin."""
-    return replace(settings, direct_line_secret=SECRET, allowed_origins=FORCE_WEBSITE)
+    return settings.replace(direct_line_secret=SECRET, allowed_origins=FORCE_WEBSITE)
 
 
 @pytest.fixture

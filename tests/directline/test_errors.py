@@ -48,7 +48,7 @@ async def test_an_expired_token_is_403_token_expired(
     client: Client, conversation: Conversation, route: int
 ) -> None:
     before = len(await logged(client, conversation))
-    secret = client.app[DIRECT_LINE].settings.session_secret
+    secret = client.app[DIRECT_LINE].settings.session_secret.get_secret_value()
     expired, _ = Tokens(secret, lifetime=-60).issue(conversation.id, conversation.user_id)
     method, path = routes(conversation.id)[route]
     response = await client.request(

@@ -4,7 +4,6 @@ X-Forwarded-For when the request comes through a proxy the settings trust."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
 from aiohttp import web
@@ -23,7 +22,7 @@ async def serve(settings: Settings) -> AsyncIterator[Client]:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, conversations_per_address_per_hour="3")
+    return settings.replace(conversations_per_address_per_hour=3)
 
 
 async def tokens(client: Client, count: int, forwarded: str = "") -> list[int]:
@@ -49,7 +48,7 @@ async def test_one_address_may_start_only_so_many_chats(settings: Settings) -> N
 async def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(
     settings: Settings,
 ) -> None:
-    behind = replace(settings, trusted_proxies="127.0.0.1")
+    behind = settings.replace(trusted_proxies="127.0.0.1")
     async for client in serve(behind):
         assert await tokens(client, 4, forwarded="203.0.113.9") == [200, 200, 200, 429]
         assert await tokens(client, 1, forwarded="198.51.100.4") == [200]

@@ -164,8 +164,8 @@ async def test_the_stream_url_uses_the_public_address_when_one_is_set(
     client: Client, conversation: Conversation
 ) -> None:
     direct_line = client.app[DIRECT_LINE]
-    direct_line.settings = direct_line.settings.__class__(
-        **{**vars(direct_line.settings), "public_url": "https://survey.example.org/chat"}
+    direct_line.settings = direct_line.settings.replace(
+        public_url="https://survey.example.org/chat"
     )
     response = await client.get(
         f"/v3/directline/conversations/{conversation.id}", headers=conversation.headers

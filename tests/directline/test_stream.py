@@ -79,7 +79,7 @@ async def test_a_quiet_stream_gets_keep_alives(
 
 async def test_the_stream_closes_cleanly_when_its_token_expires(client: Client) -> None:
     direct_line = client.app[DIRECT_LINE]
-    direct_line.tokens = Tokens(direct_line.settings.session_secret, lifetime=1)
+    direct_line.tokens = Tokens(direct_line.settings.session_secret.get_secret_value(), lifetime=1)
     conversation = await start_conversation(client)
     async with client.ws_connect(stream_path(conversation.stream_url)) as socket:
         await next_set(socket)

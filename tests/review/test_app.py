@@ -42,7 +42,7 @@ def test_building_the_site_touches_nothing_outside_it(codebook: dict[str, Any]) 
 def test_the_config_reads_the_bots_settings() -> None:
     from bot.settings import Settings
 
-    settings: ReviewSettings = Settings.from_env({}, review_idle_minutes="5")
+    settings: ReviewSettings = Settings(review_idle_minutes="5")
 
     config = ReviewConfig.from_settings(settings)
 
@@ -53,7 +53,7 @@ async def test_the_bot_serves_the_site_at_review(database_url: str) -> None:
     from bot.app import create_app
     from bot.settings import Settings
 
-    app = create_app(Settings.from_env({}, database_url=database_url))
+    app = create_app(Settings(database_url=database_url))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         login = await client.get("/review/login")
         page = await login.text()

@@ -79,8 +79,12 @@ def test_a_file_that_cannot_be_used_says_what_to_fix(
     assert says in str(raised.value)
 
 
-def test_the_setting_points_at_the_shipped_file_and_can_be_emptied(tmp_path: Path) -> None:
-    assert Settings.from_env({}).population_file == str(DEFAULT_POPULATION)
-    assert Settings.from_env({"POPULATION_FILE": ""}).population_file == ""
+def test_the_setting_points_at_the_shipped_file_and_can_be_emptied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings.from_env().population_file == DEFAULT_POPULATION
+    monkeypatch.setenv("POPULATION_FILE", "")
+    assert Settings.from_env().population_file is None
+    monkeypatch.setenv("POPULATION_FILE", str(tmp_path / "nothing.toml"))
     with pytest.raises(SettingsError, match="POPULATION_FILE"):
-        Settings.from_env({"POPULATION_FILE": str(tmp_path / "nothing.toml")})
+        Settings.from_env()

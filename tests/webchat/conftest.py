@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,7 +52,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Settings for the page under test: a leave URL the test can catch."""
-    return replace(settings, leave_site_url=LEAVE_URL)
+    return settings.replace(leave_site_url=LEAVE_URL)
 
 
 @pytest.fixture

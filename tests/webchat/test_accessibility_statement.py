@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -99,7 +98,7 @@ async def test_the_statement_says_what_the_survey_file_says(
 async def test_other_facts_in_the_survey_file_give_another_statement(
     settings: Settings, tmp_path: Path
 ) -> None:
-    other = replace(settings, survey_file=survey_with(tmp_path, settings, OTHER_FACTS))
+    other = settings.replace(survey_file=survey_with(tmp_path, settings, OTHER_FACTS))
     async for client in serve(other):
         html = await (await client.get("/accessibility")).text()
         words = text_of(html)
@@ -116,8 +115,7 @@ async def test_other_facts_in_the_survey_file_give_another_statement(
 async def test_the_contact_setting_replaces_the_survey_files_contact(
     settings: Settings,
 ) -> None:
-    moved = replace(
-        settings,
+    moved = settings.replace(
         accessibility_contact="accessible.formats@example.org, https://example.org/ask",
         public_url="https://survey.example.org/",
     )
@@ -139,7 +137,7 @@ async def test_every_page_residents_and_staff_see_links_to_the_statement(client:
 async def test_a_survey_file_without_the_facts_has_no_statement_and_no_link(
     settings: Settings, tmp_path: Path
 ) -> None:
-    bare = replace(settings, survey_file=survey_with(tmp_path, settings, None))
+    bare = settings.replace(survey_file=survey_with(tmp_path, settings, None))
     async for client in serve(bare):
         response = await client.get("/accessibility")
         assert response.status == 404

@@ -110,7 +110,7 @@ async def test_the_leave_button_and_the_privacy_notice_are_on_the_page(client: C
 
 
 async def test_the_privacy_notice_setting_wins_over_the_survey_file(settings: Settings) -> None:
-    settings = Settings(**{**vars(settings), "privacy_notice_url": "https://pcc.example/privacy"})
+    settings = settings.replace(privacy_notice_url="https://pcc.example/privacy")
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         _, page = await get_page(client)
     assert "https://pcc.example/privacy" in {attrs.get("href") for attrs in page.all("a")}
@@ -142,7 +142,7 @@ async def test_web_chat_is_served_plain_to_a_browser_without_gzip(client: Client
 async def test_a_missing_web_chat_bundle_is_a_404_not_a_crash(
     settings: Settings, tmp_path: Path
 ) -> None:
-    settings = Settings(**{**vars(settings), "webchat_bundle": str(tmp_path / "none.js")})
+    settings = settings.replace(webchat_bundle=str(tmp_path / "none.js"))
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         response = await client.get("/webchat/webchat.js")
     assert response.status == 404
