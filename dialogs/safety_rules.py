@@ -204,6 +204,16 @@ DANGER_RULES: tuple[Rule, ...] = (
         r"\b(i am|we are) in (immediate )?danger\b"
         r"(?! of (?!(being )?(hurt|killed|harmed|attacked|beaten|stabbed|murdered|raped)\b))"
     ),
+    # "I'm not safe" is explicit; "I don't feel safe at home" can be about a burglary long ago.
+    happening_now(
+        r"\b(i am|we are) not safe\b(?! (walking|to (leave|park|walk)|leaving|parking"
+        r"|in (the|town)|on the|at night|round|around|out)\b)"
+    ),
+    happening_now(
+        r"\b(i|we) (dont|do not) feel safe (at home|in (my|our) (own )?(home|house|flat)"
+        r"|with (him|her|my \w+)|going home)\b",
+        everyday=True,
+    ),
 )
 
 SELF_HARM_RULES: tuple[Rule, ...] = (
@@ -213,7 +223,11 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         [STALE],
     ),
     rule(r"\bself ?harm\w*\b", [STALE, GENERAL], everyday=True),
-    rule(r"\bsuicid\w*\b", [STALE, GENERAL, HYPOTHETICAL], everyday=True),
+    rule(
+        r"\b(suicid\w*|suicdal|sucidal|suacidal|suicidle|sucide|suiside|suisidal)\b",
+        [STALE, GENERAL, HYPOTHETICAL],
+        everyday=True,
+    ),
     rule(r"\b(end|ending) (it all|my (own )?life|everything)\b", [STALE]),
     rule(r"\b(thinking|think|thought) (of|about) (ending|end) it\b"),
     rule(r"\btake my (own )?life\b"),

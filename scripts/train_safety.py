@@ -1,9 +1,13 @@
 """Train the safety classifier from the labelled corpus and write its weights.
 
-Usage: python scripts/train_safety.py [--embeddings FILE]   (or `make train-safety`)
+Usage: python scripts/train_safety.py [--embeddings FILE] [--scores FILE] [--thresholds-only]
+(or `make train-safety`)
 
-Embedding the lines takes most of the time; with `--embeddings` they are kept
-in FILE and used again while the training lines are the same.
+Fitting the networks for cross-validation takes most of the time, then embedding
+the lines; with `--embeddings` and `--scores` both are kept and used again while
+the training lines (and, for the scores, the fitting settings) are the same. With
+`--thresholds-only` the weights already written stay and only the thresholds are
+chosen again.
 
 1. Reads every `training/safety/*.tsv` (label, kind, text) and the rules' own
    examples in `tests/data/safety_messages.tsv`. `training/safety/heldout/`
@@ -12,7 +16,7 @@ in FILE and used again while the training lines are the same.
    the split is the same on every machine and for every run.
 3. On the rest: fits the small networks (the quick one over WordLlama, the full
    ones over MiniLM and WordLlama), chooses the thresholds on five-fold
-   cross-validated scores, then fits them on all of it. Fitting is seeded, so a
+   cross-validated scores (with the rules counted in), then fits them on all of it. Fitting is seeded, so a
    run on the same corpus gives the same weights. The full stage is `MEMBERS`
    networks fitted alike from different random starts, their probabilities
    averaged; a message's final risk also counts the quick network's word
@@ -70,10 +74,9 @@ CLASSES = (*ORDINARY, *(str(category) for category in PRIORITY))
 FOLDS = 5
 # What the thresholds are chosen to keep, on cross-validated scores.
 GATE_RECALL = 0.995  # at-risk messages the quick stage must pass on to the full one
-# Rules and classifier together, below the targets (5% and 1%) to leave room for
-# messages unlike the training lines.
-MAX_HARD_ALARMS = 0.045  # ordinary answers sharing words with danger given any safety reply
-MAX_PLAIN_ALARMS = 0.008  # plain answers given any safety reply
+# Rules and classifier together, at the targets.
+MAX_HARD_ALARMS = 0.05  # ordinary answers sharing words with danger given any safety reply
+MAX_PLAIN_ALARMS = 0.01  # plain answers given any safety reply
 MAX_SURE_HARD_ALARMS = 0.015  # ... given a category's full advice
 HIDDEN = 256
 L2 = 1e-4
@@ -81,7 +84,7 @@ STEPS = 300
 LEARNING_RATE = 3e-3
 DROPOUT = 0.1
 # Where the classifier may overrule a rule whose phrase has an everyday sense.
-CLEAR_CANDIDATES = (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
+CLEAR_CANDIDATES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2)
 SEED = 20261202
 MEMBERS = 2  # full networks averaged, each from its own random start
 
@@ -380,6 +383,12 @@ def main() -> int:
         help="keep the cross-validated scores in this file, and use them when the lines"
         " and the fitting settings have not changed (to try thresholds quickly)",
     )
+    parser.add_argument(
+        "--thresholds-only",
+        action="store_true",
+        help="keep the weights in --output and choose only the thresholds again, from the"
+        " scores kept by --scores (the weights do not depend on the thresholds)",
+    )
     args = parser.parse_args()
     examples = safety_corpus()
     train = [e for e in examples if not in_heldout_split(e.text)]
@@ -400,6 +409,8 @@ def main() -> int:
             pieces.save(args.embeddings, xq, key)
     folds = np.array([int(hashlib.sha256(t.encode()).digest()[1]) % FOLDS for t in texts])
     scored = load_scores(args.scores, key) if args.scores else None
+    if args.thresholds_only and not scored:
+        parser.error("--thresholds-only needs the scores of the same lines, kept by --scores")
     if scored:
         quick_cv, full_cv = scored
         print(f"cross-validated scores from {args.scores}")
@@ -409,6 +420,13 @@ def main() -> int:
             save_scores(args.scores, key, quick_cv, full_cv)
     thresholds = choose_thresholds(train, quick_cv, full_cv)
     print(f"thresholds from cross-validation: {thresholds}")
+    if args.thresholds_only:
+        model = json.loads(args.output.read_text())
+        model["thresholds"] = thresholds
+        report(heldout, model, minilm, wordllama)
+        args.output.write_text(json.dumps(model, separators=(",", ":")) + "\n")
+        print(f"wrote the thresholds into {args.output}")
+        return 0
     model = {
         "about": (
             "Safety classifier for survey-bot, trained by scripts/train_safety.py on "

@@ -26,8 +26,8 @@ from tests.language.figures import SafetyFigures, safety_figures, safety_table
 # Scoring a few thousand messages is slow on a busy machine: well past the usual limit.
 pytestmark = pytest.mark.timeout(900)
 FLOOR_AT_RISK = {"held-out split": 0.95, "independent set": 0.985}
-CEILING_HARD = {"held-out split": 0.06, "independent set": 0.075}
-CEILING_PLAIN = {"held-out split": 0.02, "independent set": 0.01}
+CEILING_HARD = {"held-out split": 0.06, "independent set": 0.05}
+CEILING_PLAIN = {"held-out split": 0.015, "independent set": 0.01}
 
 
 @pytest.fixture(scope="module")
