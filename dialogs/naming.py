@@ -39,6 +39,15 @@ BEING_CONTACTED = re.compile(
     r"(?:called|rang|rung|phoned|emailed|messaged|texted|contacted) (?:me|us)\b"
 )
 
+# The device used is not a way of contacting: "the website was hard to use on my phone".
+ON_A_DEVICE = re.compile(
+    r"\b(?:on|from|using|with|via) (?:my|his|her|our|their) "
+    r"(?:mobile |smart ?|work |new |old |own )?(?:phone|mobile|iphone|smartphone|tablet|ipad)\b"
+)
+# Something the question does not ask about, named with one of its words: "video chat" is
+# not the webchat. It is left alone when an option of the question names it.
+NOT_THESE = ((re.compile(r"\bvideo ?(?:chat|call|link)s?\b"), "video"),)
+
 
 # The longest word worth splitting in two ("policestation"); past it, it is not words.
 LONGEST_RUN = 24
@@ -111,8 +120,12 @@ def _split_run_together(tokens: list[str], vocabulary: frozenset[str]) -> list[s
 
 def answer_words(options: tuple[Option, ...], text: str) -> list[str]:
     """The words of a normalised answer, as they are matched to the options."""
-    text = BEING_CONTACTED.sub(" ", text)
-    return _split_run_together(words(text), _vocabulary(options))
+    text = ON_A_DEVICE.sub(" ", BEING_CONTACTED.sub(" ", text))
+    vocabulary = _vocabulary(options)
+    for pattern, word in NOT_THESE:
+        if word not in vocabulary:
+            text = pattern.sub(" ", text)
+    return _split_run_together(words(text), vocabulary)
 
 
 def named(options: tuple[Option, ...], tokens: list[str]) -> list[Named]:

@@ -67,6 +67,9 @@ def test_number_words_misspelt_or_run_together(typed: str, value: int | None) ->
         ("not needed to this year", ["none"]),
         ("n/a", ["none"]),
         ("not 101, i used the facebook page", ["social_media"]),
+        ("the website was hard to use on my phone", ["website"]),
+        ("rang them on my mobile", ["call_101"]),
+        ("webchat, but video chat would be better", ["webchat"]),
     ],
 )
 def test_channels_named_in_passing_are_not_counted(
