@@ -139,6 +139,11 @@ class Database:
                 return await connection.run_sync(work)
         return await self._file.read(work)
 
+    async def settled(self) -> None:
+        """Wait for the work a write started in the background (a checkpoint) to finish."""
+        if self._file is not None:
+            await self._file.settled()
+
     def _locked(self) -> contextlib.AbstractAsyncContextManager[Any]:
         return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
 
@@ -202,10 +207,14 @@ class _SQLiteFile:
         if not done.cancelled() and done.exception() is not None:
             log.warning("could not checkpoint the SQLite file", exc_info=done.exception())
 
-    async def close(self) -> None:
-        """Wait for the thread's work, then close every connection."""
+    async def settled(self) -> None:
+        """Wait for a checkpoint in flight, if there is one."""
         if self._checkpoint is not None:
             await asyncio.wait([self._checkpoint])
+
+    async def close(self) -> None:
+        """Wait for the thread's work, then close every connection."""
+        await self.settled()
         self.thread.shutdown(wait=True)
         for connections in (self.loop_writes, self.loop_reads):
             connections.close_all()

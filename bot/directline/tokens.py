@@ -18,6 +18,7 @@ import hmac
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -80,7 +81,13 @@ def new_user_id() -> str:
 class Tokens:
     """Issues and checks Direct Line tokens with a key derived from the session secret."""
 
-    def __init__(self, session_secret: str, lifetime: int = LIFETIME_SECONDS) -> None:
+    def __init__(
+        self,
+        session_secret: str,
+        lifetime: int = LIFETIME_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._clock = clock
         self._key = hmac.new(
             session_secret.encode(), b"survey-bot direct line tokens", hashlib.sha256
         ).digest()
@@ -90,17 +97,17 @@ class Tokens:
 
     def issue(self, conversation_id: str, user_id: str) -> tuple[str, Grant]:
         """A fresh conversation token, and what it grants."""
-        grant = Grant(conversation_id, user_id, int(time.time()) + self.lifetime)
+        grant = Grant(conversation_id, user_id, int(self._clock()) + self.lifetime)
         return self._sign(grant, CONVERSATION), grant
 
     def resume(self, grant: Grant, lifetime: int) -> str:
         """A token that can be swapped for a new conversation token for `lifetime` seconds."""
-        later = Grant(grant.conversation_id, grant.user_id, int(time.time()) + lifetime)
+        later = Grant(grant.conversation_id, grant.user_id, int(self._clock()) + lifetime)
         return self._sign(later, RESUME)
 
     def resident(self, user_id: str) -> str:
         """A token that names the same random user id in the browser's next conversation."""
-        grant = Grant("", user_id, int(time.time()) + RESIDENT_SECONDS)
+        grant = Grant("", user_id, int(self._clock()) + RESIDENT_SECONDS)
         return self._sign(grant, RESIDENT)
 
     def stream(self, grant: Grant) -> str:
@@ -114,7 +121,7 @@ class Tokens:
         checked again (its expiry still is).
         """
         checked = self._checked.get(token)
-        if checked is not None and time.time() <= checked[1].expires_at + LEEWAY_SECONDS:
+        if checked is not None and self._clock() <= checked[1].expires_at + LEEWAY_SECONDS:
             self._checked.move_to_end(token)
             if checked[0] != kind:
                 raise TokenError(f"this is not a {kind} token")
@@ -136,19 +143,26 @@ class Tokens:
                 algorithms=["HS256"],
                 audience=AUDIENCE,
                 issuer=ISSUER,
-                leeway=LEEWAY_SECONDS,
-                options={"require": ["exp", "conv", "user", "kind"]},
+                # Times are checked below, on this object's clock.
+                options={
+                    "require": ["exp", "conv", "user", "kind"],
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                },
             )
-        except jwt.ExpiredSignatureError as error:
-            raise TokenExpired("the token has expired") from error
-        except jwt.PyJWTError as error:
+            expires_at, starts_at = int(claims["exp"]), int(claims.get("nbf", 0))
+        except (jwt.PyJWTError, TypeError, ValueError) as error:
             raise TokenError("the token is not valid") from error
-        return str(claims["kind"]), Grant(
-            str(claims["conv"]), str(claims["user"]), int(claims["exp"])
-        )
+        now = self._clock()
+        if now > expires_at + LEEWAY_SECONDS:
+            raise TokenExpired("the token has expired")
+        if now < starts_at - LEEWAY_SECONDS:
+            raise TokenError("the token is not valid yet")
+        return str(claims["kind"]), Grant(str(claims["conv"]), str(claims["user"]), expires_at)
 
     def _sign(self, grant: Grant, kind: str) -> str:
-        now = int(time.time())
+        now = int(self._clock())
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,

@@ -137,11 +137,9 @@ async def test_turn_writes_wait_off_the_loop_while_another_process_writes(db: Da
     other.execute("BEGIN IMMEDIATE")
     try:
         write = asyncio.ensure_future(db.run_write(_add_state("a")))
-        ticks = 0
-        for _ in range(10):
-            await asyncio.sleep(0.01)
-            ticks += 1
-        assert ticks == 10  # The loop went on while the write waited.
+        await asyncio.sleep(0.01)
+        # The loop goes on while the write waits: a read is answered, and sees no write yet.
+        assert await asyncio.wait_for(db.run_read(_count_states), timeout=30) == 0
         assert not write.done()
     finally:
         other.execute("COMMIT")
@@ -165,7 +163,7 @@ async def test_turn_writes_checkpoint_the_log_in_a_thread_now_and_then(
     monkeypatch.setattr(database, "_checkpoint", checkpoint)
     for number in range(7):
         await db.run_write(_add_state(f"k{number}"))
-        await asyncio.sleep(0.05)  # Time for a checkpoint to finish: one runs at a time.
+        await db.settled()  # One checkpoint runs at a time: let it finish.
     assert len(checkpoints) == 2
     assert all(name != threading.current_thread().name for name in checkpoints)
     assert await db.run_read(_count_states) == 7
