@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite.
 
-The database under test is SQLite, a fresh file for every test, unless the
+The database under test is SQLite, a fresh file for every test (a copy of one
+migrated once per session), unless the
 environment variable TEST_DATABASE_URL names another one (PostgreSQL). That
 database is migrated once per session and emptied before every test, so tests
 never see each other's rows either way.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -46,11 +48,24 @@ async def server_database_url() -> str | None:
     return normalise_url(url)
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite file migrated to the latest schema, once: each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "survey-bot.db"
+    db = await open_database(f"sqlite+aiosqlite:///{path}")
+    await db.close()
+    return path
+
+
 @pytest.fixture
-async def database_url(tmp_path: Path, server_database_url: str | None) -> str:
+async def database_url(
+    tmp_path: Path, server_database_url: str | None, migrated_sqlite_file: Path
+) -> str:
     """The URL of an empty database for this test."""
     if server_database_url is None:
-        return f"sqlite+aiosqlite:///{tmp_path / 'survey-bot.db'}"
+        path = tmp_path / "survey-bot.db"
+        shutil.copyfile(migrated_sqlite_file, path)
+        return f"sqlite+aiosqlite:///{path}"
     await _empty_tables(server_database_url)
     return server_database_url
 
