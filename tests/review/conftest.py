@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from bot.codebook import codebook as make_codebook
 from bot.review import DATABASE, ReviewConfig, create_review_app
@@ -28,8 +27,7 @@ from storage.database import Database
 from storage.models import Response, StaffUser
 from storage.staff import create_staff
 from storage.turns import AnswerWrite, TurnRecord, commit_turn
-
-CHROMIUM = shutil.which("chromium") or ""
+from tests.browser import headless_chromium
 
 SECRET = "a-test-secret-that-is-long-enough-to-use"
 PASSWORD = "correct horse battery staple"
@@ -177,16 +175,5 @@ def add_response(db: Database) -> AddResponse:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     """A headless browser, closed after the test."""
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    async with headless_chromium() as chromium:
         yield chromium
-        await chromium.close()

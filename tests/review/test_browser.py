@@ -13,13 +13,12 @@ import random
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from playwright.async_api import Browser, Page
 
 from storage.models import StaffUser
-from tests.review.conftest import CHROMIUM, PASSWORD, AddResponse
+from tests.review.conftest import PASSWORD, AddResponse
 from tests.webchat.test_accessibility_browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +30,6 @@ CHANNELS = ["website", "webchat", "social_media", "call_101", "email_snt", "home
 DISTRICTS = ["broxbourne", "dacorum", "east_herts", "hertsmere", "st_albans", "watford"]
 AGES = ["age_18_24", "age_25_34", "age_35_44", "age_45_54", "age_55_64", "age_65_74"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no browser to drive (make browser)")
 
 Client = TestClient[web.Request, web.Application]
 

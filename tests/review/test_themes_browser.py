@@ -10,7 +10,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from playwright.async_api import Browser
@@ -19,7 +18,7 @@ from storage import audit
 from storage.database import Database
 from storage.models import StaffUser
 from storage.themes import NewTheme, replace_suggestions, text_answers
-from tests.review.conftest import CHROMIUM, PASSWORD, SURVEY, AddResponse
+from tests.review.conftest import PASSWORD, SURVEY, AddResponse
 from tests.webchat.test_accessibility_browser import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +32,6 @@ ANSWERS = [
     "<script>alert(1)</script> more PCSOs",
 ]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no browser to drive (make browser)")
 
 Client = TestClient[web.Request, web.Application]
 

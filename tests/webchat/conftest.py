@@ -7,7 +7,6 @@ violations) so tests can check it stayed on this server and broke no rule.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,22 +20,16 @@ from playwright.async_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
-    async_playwright,
     expect,
 )
 
 from bot.app import create_app
 from bot.settings import Settings
+from tests.browser import headless_chromium
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 LEAVE_URL = "https://leave.example/weather"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 # Generous: a loaded test machine can be slow to start a browser or render.
 TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
@@ -67,15 +60,8 @@ async def server(settings: Settings) -> AsyncIterator[TestServer]:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     """Headless Chromium."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("The browser tests need Chromium: make browser installs it.")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=executable, args=BROWSER_ARGS, headless=True
-        )
+    async with headless_chromium() as chromium:
         yield chromium
-        await chromium.close()
 
 
 @dataclass
