@@ -136,9 +136,9 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     """Read the state, run the survey and write the turn, in one write transaction.
 
     One transaction, run whole (see `Database.run_write`), is the cheapest way
-    through the database: one statement takes the lock and reads everything
-    (`storage.turn_start`). The e-tag check stays, for a state written by
-    another instance in between.
+    through the database: one statement takes the lock and reads, one writes
+    (on PostgreSQL; `storage.turns`). The e-tag check stays, for a state
+    written by another instance in between.
     """
     survey, settings = services.survey, services.settings
     key = state_key(arrival.channel, arrival.conversation_id)

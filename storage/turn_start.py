@@ -12,7 +12,7 @@ another instance holds the lock, what the statement read may be from before
 that instance's turn was committed: the lock is then waited for and
 everything read again, in two more statements. Even a lock taken at once may
 have been released by a turn committed a moment after the read began; the
-turn's write checks that nothing was logged since (see `storage.turns`).
+turn's write checks that nothing was logged since (see `storage.turn_sql`).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ Direct Line clients poll with the last number they saw (the watermark).
 A turn is plain SQLAlchemy Core run whole on one connection (see
 `Database.run_write`): this is the path every message takes, so it stays lean.
 It begins with one statement that takes the conversation's lock and reads
-everything the turn needs (`storage.turn_start`), then writes
-(`storage.turn_writes`).
+everything the turn needs (`storage.turn_start`), and on PostgreSQL ends with
+one that writes everything (`storage.turn_sql`): two round trips to the
+database, with BEGIN and COMMIT four.
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ from storage.models import (
     TranscriptLine,
     utcnow,
 )
+from storage.state import ANY_ETAG
 from storage.turn_start import TurnStart, begin_turn, lock_conversation, refuse_duplicate
 from storage.turn_writes import (
     append_rows,
     log_rows,
     plan_writes,
     turn_log,
+    write_at_once,
     write_each,
 )
 
@@ -161,6 +164,10 @@ def write_turn(
     `start` is what the turn read as it began (`begin_turn`, which took the
     lock and refused a duplicate); without it, it is read here.
 
+    This is where the two databases part: on PostgreSQL an ordinary turn is
+    written in one statement (`storage.turn_sql`), on SQLite one statement
+    at a time. The rarer turns (deleting the state, discarding the
+    conversation) go one statement at a time on both.
     """
     unknown = set(turn.response_changes) - RESPONSE_CHANGES
     if unknown:
@@ -173,12 +180,21 @@ def write_turn(
             state_key=turn.state_key,
             activity_id=incoming_id or None,
         )
-    if dialect_of(connection) == "postgresql":
+    postgres = dialect_of(connection) == "postgresql"
+    at_once = (
+        postgres
+        and not turn.discard_conversation
+        and turn.new_state is not None
+        and turn.expected_etag != ANY_ETAG
+    )
+    if postgres and not at_once:
+        # The one statement checks this itself; one statement at a time, it is checked first.
         _require_fresh(connection, turn.conversation_id, start)
     if turn.discard_conversation:
         return _discard(connection, turn, start.last_seq + 1)
     writes = plan_writes(turn, start)
-    response_id, etag = write_each(connection, writes)
+    write = write_at_once if at_once else write_each
+    response_id, etag = write(connection, writes)
     return TurnOutcome(response_id, etag, *writes.seqs)
 
 
