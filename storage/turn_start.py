@@ -84,7 +84,9 @@ class TurnStart:
     state: dict[str, Any] | None  # with its "e_tag"; None when none is stored
     last_seq: int  # the highest number in the conversation's activity log, 0 if none
     response: OpenResponse | None
-    taken_part: bool  # the resident has completed this survey before, in any conversation
+    # The resident has completed this survey before, in any conversation (read only when
+    # no state is stored: a conversation that has started has asked already).
+    taken_part: bool
 
 
 def begin_turn(
@@ -185,7 +187,8 @@ def _statement(dialect: str) -> sa.Select[Any]:
     columns: list[Any] = [
         last_seq.label("last_seq"),
         seen.label("seen"),
-        taken_part.label("taken_part"),
+        # Only a conversation without state asks (both databases evaluate CASE lazily).
+        sa.case((stored.c.etag.is_(None), taken_part), else_=sa.false()).label("taken_part"),
         stored.c.etag,
         stored.c.data,
         open_response.c.id.label("response_id"),
