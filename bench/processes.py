@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 60.0
 STOP_SECONDS = 10.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Where a survey-bot server finds the secrets it shares with the others measured with it.
+SESSION_SECRET = "BENCH_SESSION_SECRET"
+RESIDENT_HASH_KEY = "BENCH_RESIDENT_HASH_KEY"
 _numbers = itertools.count(1)
 
 
@@ -74,8 +77,48 @@ class Server:
         self.log_file.close()
 
 
-async def start_server(kind: str, log_dir: Path, *options: str) -> Server:
-    """Start `python -m bench.servers KIND OPTIONS` and wait until it listens."""
+@dataclass
+class Group:
+    """Several servers behind the round-robin proxy, measured as one: reached at the proxy.
+
+    Memory and CPU are the servers' together; the proxy's own are left out,
+    since it stands in for the load balancer, which is not survey-bot.
+    """
+
+    proxy: Server
+    servers: list[Server]
+
+    @property
+    def url(self) -> str:
+        """The proxy's base URL."""
+        return self.proxy.url
+
+    def rss_kib(self) -> int:
+        """The servers' resident memory now, together, in KiB."""
+        return sum(server.rss_kib() for server in self.servers)
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the servers have used so far, together."""
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    async def stop(self, grace: float = STOP_SECONDS) -> None:
+        """Stop the proxy, then the servers."""
+        await self.proxy.stop(grace)
+        for server in self.servers:
+            await server.stop(grace)
+
+
+# What a load runs against: one server, or a group behind the proxy.
+Running = Server | Group
+
+
+async def start_server(
+    kind: str, log_dir: Path, *options: str, env: dict[str, str] | None = None
+) -> Server:
+    """Start `python -m bench.servers KIND OPTIONS` and wait until it listens.
+
+    `env` is added to this process's environment for it.
+    """
     log_path = log_dir / f"{kind}-{next(_numbers)}.log"
     log_file = log_path.open("wb")
     process = await asyncio.create_subprocess_exec(
@@ -85,6 +128,7 @@ async def start_server(kind: str, log_dir: Path, *options: str) -> Server:
         kind,
         *options,
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=log_file,

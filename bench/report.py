@@ -21,13 +21,21 @@ from typing import Any
 from bench.figures import RunFigures
 from bench.processes import ROOT
 from bench.run import Outcome, Plan
-from bench.targets import CEILING, DIRECT_LINE_SQLITE, MESSAGES_SQLITE, USUAL
+from bench.targets import (
+    CEILING,
+    DIRECT_LINE_POSTGRES,
+    DIRECT_LINE_POSTGRES_PAIR,
+    DIRECT_LINE_SQLITE,
+    MESSAGES_SQLITE,
+    USUAL,
+)
 
 HEADLINE_RESIDENTS = 100
 # The issue's targets.
 DIRECT_LINE_TIMES_USUAL = 10.0
 DIRECT_LINE_P99_MS = 100.0
 MESSAGES_TIMES_USUAL = 5.0
+POSTGRES_SHARE_OF_SQLITE = 0.7
 MEMORY_BYTES_PER_CONVERSATION = 20 * 1024
 
 
@@ -154,6 +162,7 @@ def targets(outcomes: Sequence[Outcome], plan: Plan) -> list[dict[str, Any]]:
                 f"{times:.2f} x",
             )
         )
+    found += _postgres_targets(by_key, level, plan)
     memory = direct_line.memory if direct_line else None
     if memory and memory["points"]:
         last = memory["points"][-1]
@@ -166,6 +175,50 @@ def targets(outcomes: Sequence[Outcome], plan: Plan) -> list[dict[str, Any]]:
                 "memory: under 20 KB per open conversation",
                 per < MEMORY_BYTES_PER_CONVERSATION,
                 f"{per / 1024:.1f} KB {how}, with {last['conversations']} open",
+            )
+        )
+    return found
+
+
+def _postgres_targets(by_key: dict[str, Outcome], level: int, plan: Plan) -> list[dict[str, Any]]:
+    """PostgreSQL against SQLite in the same run, and two servers sharing PostgreSQL."""
+    found: list[dict[str, Any]] = []
+    sqlite, postgres = by_key.get(DIRECT_LINE_SQLITE.key), by_key.get(DIRECT_LINE_POSTGRES.key)
+    sqlite_run = sqlite.closed(level) if sqlite else None
+    postgres_run = postgres.closed(level) if postgres else None
+    if sqlite_run is not None and postgres_run is not None and sqlite_run.turns_per_second:
+        share = postgres_run.turns_per_second / sqlite_run.turns_per_second
+        found.append(
+            _target(
+                f"Direct Line, PostgreSQL, {level} residents: at least "
+                f"{POSTGRES_SHARE_OF_SQLITE:.0%} of SQLite's turns/s",
+                share >= POSTGRES_SHARE_OF_SQLITE,
+                f"{share:.0%} ({postgres_run.turns_per_second:g} against "
+                f"{sqlite_run.turns_per_second:g})",
+            )
+        )
+    pace = postgres.paced if postgres else None
+    if pace is not None:
+        found.append(
+            _target(
+                f"Direct Line, PostgreSQL, {pace.residents} residents in the survey at once, "
+                f"each answering every {plan.paced_think:g} s: p99 under "
+                f"{DIRECT_LINE_P99_MS:g} ms",
+                pace.p99_ms < DIRECT_LINE_P99_MS and not pace.cut_short,
+                f"{pace.p99_ms} ms"
+                + (f", {pace.cut_short} turns unanswered" if pace.cut_short else ""),
+            )
+        )
+    pair = by_key.get(DIRECT_LINE_POSTGRES_PAIR.key)
+    if pair is not None and pair.verification is not None:
+        errors = sum(run.errors for run in pair.runs)
+        errors += sum(run.errors for run in (pair.open_loop, pair.paced) if run is not None)
+        lost = pair.verification.lost
+        found.append(
+            _target(
+                "Direct Line, two servers on one PostgreSQL: no errors, no lost answers",
+                errors == 0 and lost == 0,
+                f"{errors} errors, {lost} lost",
             )
         )
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from bench.load import (
     open_loop,
     paced,
 )
-from bench.processes import Server, start_server
+from bench.processes import RESIDENT_HASH_KEY, SESSION_SECRET, Group, Running, start_server
 from bench.targets import Target, database
 from bench.verify import Verification, verify
 
@@ -137,10 +138,10 @@ class Outcome:
 
 @dataclass
 class Prepared:
-    """A server started on a fresh database of its own."""
+    """A server (or a group of them) started on a fresh database of its own."""
 
     database_url: str
-    server: Server
+    server: Running
 
 
 @dataclass
@@ -179,11 +180,21 @@ class Bench:
         options: list[str] = []
         if target.is_survey_bot:
             options = ["--database-url", url, "--survey-file", str(self.survey_file)]
-        server = await start_server(target.server, self.work_dir, *options)
-        self.stack.push_async_callback(server.stop)
-        return Prepared(url, server)
+        # Servers sharing a database share their secrets too, as production instances must.
+        shared = {name: secrets.token_urlsafe(30) for name in (SESSION_SECRET, RESIDENT_HASH_KEY)}
+        servers = []
+        for _ in range(target.instances):  # One after another: the first migrates the database.
+            server = await start_server(target.server, self.work_dir, *options, env=shared)
+            self.stack.push_async_callback(server.stop)
+            servers.append(server)
+        if len(servers) == 1:
+            return Prepared(url, servers[0])
+        upstreams = [part for server in servers for part in ("--upstream", server.url)]
+        proxy = await start_server("round-robin", self.work_dir, *upstreams)
+        self.stack.push_async_callback(proxy.stop)
+        return Prepared(url, Group(proxy, servers))
 
-    def channel(self, target: Target, server: Server) -> Channel:
+    def channel(self, target: Target, server: Running) -> Channel:
         """How residents reach the target."""
         if target.channel == "directline":
             return DirectLine(self.session, server.url)
@@ -222,7 +233,7 @@ class Bench:
         self,
         target: Target,
         channel: Channel,
-        server: Server,
+        server: Running,
         outcome: Outcome,
         residents: list[Resident],
     ) -> None:
@@ -279,7 +290,7 @@ class Bench:
     @staticmethod
     async def _run(
         target: Target,
-        server: Server,
+        server: Running,
         residents: list[Resident],
         load: Coroutine[Any, Any, tuple[Recorder, float]],
         *,

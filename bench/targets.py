@@ -1,7 +1,9 @@
 """The servers under test, and the databases and survey file they are started with.
 
 Each survey-bot run gets a database of its own: a fresh SQLite file, or a
-fresh PostgreSQL database created for the run and dropped after it.
+fresh PostgreSQL database created for the run and dropped after it. Two
+survey-bot servers on one PostgreSQL database, behind a round-robin proxy,
+are measured as one target, beside a single server.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Target:
     server: str  # a kind for `python -m bench.servers`
     channel: str  # "ceiling", "messages" or "directline"
     database: str = ""  # "", "sqlite" or "postgresql"
+    # Servers sharing the database, behind the round-robin proxy when more than one.
+    instances: int = 1
 
     @property
     def scripts(self) -> tuple[Script, ...]:
@@ -62,10 +66,25 @@ DIRECT_LINE_POSTGRES = Target(
     "directline",
     "postgresql",
 )
+DIRECT_LINE_POSTGRES_PAIR = Target(
+    "directline-postgresql-x2",
+    "survey-bot x2 round-robin, Direct Line, PostgreSQL",
+    "survey-bot",
+    "directline",
+    "postgresql",
+    instances=2,
+)
 MESSAGES_SQLITE = Target(
     "messages-sqlite", "survey-bot, /api/messages, SQLite", "survey-bot", "messages", "sqlite"
 )
-TARGETS = (CEILING, USUAL, DIRECT_LINE_SQLITE, DIRECT_LINE_POSTGRES, MESSAGES_SQLITE)
+TARGETS = (
+    CEILING,
+    USUAL,
+    DIRECT_LINE_SQLITE,
+    DIRECT_LINE_POSTGRES,
+    DIRECT_LINE_POSTGRES_PAIR,
+    MESSAGES_SQLITE,
+)
 SURVEY_BOT_TARGETS = tuple(target for target in TARGETS if target.is_survey_bot)
 
 

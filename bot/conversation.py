@@ -29,9 +29,9 @@ from dialogs.schema import Survey
 from storage.carry_on import carry_on, stopped_at
 from storage.database import Database
 from storage.errors import DuplicateActivity, EtagConflict
-from storage.queries import completed_before
-from storage.state import ETAG_KEY, StateStore, read_state
-from storage.turns import AnswerWrite, TurnRecord, lock_conversation, write_turn
+from storage.state import ETAG_KEY, StateStore
+from storage.turn_start import begin_turn, lock_conversation
+from storage.turns import AnswerWrite, TurnRecord, write_turn
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +136,9 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     """Read the state, run the survey and write the turn, in one write transaction.
 
     One transaction, run whole (see `Database.run_write`), is the cheapest way
-    through the database; the e-tag check stays, for a state written by
-    another instance in between.
+    through the database: one statement takes the lock and reads, one writes
+    (on PostgreSQL; `storage.turns`). The e-tag check stays, for a state
+    written by another instance in between.
     """
     survey, settings = services.survey, services.settings
     key = state_key(arrival.channel, arrival.conversation_id)
@@ -153,17 +154,22 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
     carry_on_code = new_reference()
 
     def step(connection: sa.Connection) -> list[dict[str, Any]]:
-        lock_conversation(connection, arrival.conversation_id)
-        stored = read_state(connection, key)
+        start = begin_turn(
+            connection,
+            conversation_id=arrival.conversation_id,
+            state_key=key,
+            activity_id=(arrival.activity or {}).get("id") or None,
+            resident=resident if check_taken_part else None,
+            survey_id=survey.id,
+        )
+        stored = start.state
         carried = None
         if code is not None and (stored is None or stored.get("phase") in CODE_PHASES):
             carried = _carried_on(services, connection, arrival, key, stored, code, now)
         if carried is not None:
             outcome, etag = carried
         elif stored is None:
-            taken_part = check_taken_part and completed_before(
-                connection, resident=resident, survey_id=survey.id
-            )
+            taken_part = start.taken_part
             if arrival.welcome:
                 outcome = engine.start(survey, now, taken_part=taken_part)
             else:
@@ -193,7 +199,8 @@ async def _attempt(services: Services, arrival: Arrival) -> list[dict[str, Any]]
             outcome = engine.turn(survey, stored, incoming)
         outgoing = _addressed(channels.render(outcome.messages, arrival.channel), arrival, now)
         record = _record(services, arrival, outcome, key, etag, outgoing, resident, now, redacted)
-        write_turn(connection, record)
+        # A survey carried on from another chat has moved its response here: read it again.
+        write_turn(connection, record, None if carried is not None else start)
         return outgoing
 
     return await services.db.run_write(step)

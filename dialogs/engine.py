@@ -208,16 +208,19 @@ _KNOWN: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def _known_replies(survey: Survey) -> frozenset[str]:
-    """The survey's own answers, normalised: option labels, synonyms, numbers and scale words."""
+    """The survey's own answers, normalised: option labels, synonyms and ids.
+
+    Numbers are not listed: `needs_scores` knows them by their digits (a
+    choice question allows up to a million, and listing them all took seconds
+    and over 100 MB).
+    """
     key = (survey.id, survey.version)
     if key not in _KNOWN:
         known = {normalise(survey.consent_yes), normalise(survey.consent_no)}
         for question in survey.questions:
-            known.update(str(n) for n in range(question.minimum, question.maximum + 1))
-            for number, option in enumerate(question.options, start=1):
+            for option in question.options:
                 known.update(normalise(t) for t in (option.label, option.name, *option.synonyms))
-                known.update({option.id.replace("_", " "), str(number)})
-        known.update(str(n) for n in range(121))
+                known.add(option.id.replace("_", " "))
         _KNOWN[key] = frozenset(known)
     return _KNOWN[key]
 

@@ -9,11 +9,14 @@ Direct Line clients poll with the last number they saw (the watermark).
 
 A turn is plain SQLAlchemy Core run whole on one connection (see
 `Database.run_write`): this is the path every message takes, so it stays lean.
+It begins with one statement that takes the conversation's lock and reads
+everything the turn needs (`storage.turn_start`), and on PostgreSQL ends with
+one that writes everything (`storage.turn_sql`): two round trips to the
+database, with BEGIN and COMMIT four.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,20 +26,28 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.carry_on import forget_codes, keep_code
-from storage.database import Database, dialect_of, insert_with_conflicts
-from storage.errors import DuplicateActivity, NoOpenResponse
+from storage.carry_on import forget_codes
+from storage.database import Database, dialect_of
+from storage.errors import EtagConflict
 from storage.models import (
     ActivityLog,
     Answer,
     AuditEntry,
     ConversationState,
     Response,
-    ResponseStatus,
     TranscriptLine,
     utcnow,
 )
-from storage.state import require_plain_json, save_state
+from storage.state import ANY_ETAG
+from storage.turn_start import TurnStart, begin_turn, lock_conversation, refuse_duplicate
+from storage.turn_writes import (
+    append_rows,
+    log_rows,
+    plan_writes,
+    turn_log,
+    write_at_once,
+    write_each,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,37 +87,12 @@ _SINCE_TEXT: Final = (
 _LAST_SEQ: Final = sa.select(sa.func.max(_LOG.c.seq)).where(
     _LOG.c.conversation_id == sa.bindparam("conversation")
 )
-_SEEN: Final = (
-    sa.select(_LOG.c.direction, _LOG.c.activity)
-    .where(
+_LOGGED_SINCE: Final = sa.select(
+    sa.exists().where(
         _LOG.c.conversation_id == sa.bindparam("conversation"),
-        sa.or_(
-            sa.and_(_LOG.c.direction == "in", _LOG.c.activity_id == sa.bindparam("activity")),
-            # After a discarded conversation only the replies remain.
-            sa.and_(_LOG.c.direction == "out", _LOG.c.reply_to == sa.bindparam("activity")),
-        ),
-    )
-    .order_by(_LOG.c.seq)
-)
-_PG_LOCK: Final = sa.select(
-    sa.func.pg_advisory_xact_lock(
-        sa.func.hashtextextended(sa.bindparam("conversation", type_=sa.Text), 0)
+        _LOG.c.seq > sa.bindparam("last_seq"),
     )
 )
-_OPEN_RESPONSE: Final = (
-    sa.select(_RESPONSE.c.id, _RESPONSE.c.flags, _RESPONSE.c.completed_at)
-    .where(
-        _RESPONSE.c.conversation_id == sa.bindparam("conversation"),
-        _RESPONSE.c.status != ResponseStatus.COMPLETED.value,
-    )
-    .order_by(_RESPONSE.c.started_at.desc(), _RESPONSE.c.id.desc())
-    .limit(1)
-)
-_NEW_RESPONSE: Final = sa.insert(_RESPONSE).returning(_RESPONSE.c.id)
-# The SET clause comes from the parameters given: the columns the turn changes.
-_UPDATE_RESPONSE: Final = sa.update(_RESPONSE).where(_RESPONSE.c.id == sa.bindparam("response"))
-_ADD_TRANSCRIPT: Final = sa.insert(_TRANSCRIPT)
-_ADD_LOG: Final = sa.insert(_LOG)
 
 
 @dataclass
@@ -170,73 +156,57 @@ async def commit_turn(db: Database, *, turn: TurnRecord) -> TurnOutcome:
     return await db.run_write(lambda connection: write_turn(connection, turn))
 
 
-def write_turn(connection: sa.Connection, turn: TurnRecord) -> TurnOutcome:
-    """`commit_turn`'s work, in the caller's write transaction."""
+def write_turn(
+    connection: sa.Connection, turn: TurnRecord, start: TurnStart | None = None
+) -> TurnOutcome:
+    """`commit_turn`'s work, in the caller's write transaction.
+
+    `start` is what the turn read as it began (`begin_turn`, which took the
+    lock and refused a duplicate); without it, it is read here.
+
+    This is where the two databases part: on PostgreSQL an ordinary turn is
+    written in one statement (`storage.turn_sql`), on SQLite one statement
+    at a time. The rarer turns (deleting the state, discarding the
+    conversation) go one statement at a time on both.
+    """
     unknown = set(turn.response_changes) - RESPONSE_CHANGES
     if unknown:
         raise ValueError(f"unknown response changes: {sorted(unknown)}")
-    lock_conversation(connection, turn.conversation_id)
-    incoming_id = turn.incoming.get("id") if turn.incoming else None
-    if incoming_id:
-        _refuse_duplicate(connection, turn.conversation_id, incoming_id)
-    next_seq = _last_seq(connection, turn.conversation_id) + 1
-    if turn.discard_conversation:
-        return _discard(connection, turn, next_seq)
-    return _record(connection, turn, next_seq)
-
-
-def _record(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> TurnOutcome:
-    """Write the turn's state, response, answers, transcript and activities."""
-    etag = save_state(
-        connection, key=turn.state_key, data=turn.new_state, expected_etag=turn.expected_etag
-    )
-    response_id = _open_response(connection, turn)
-    if turn.carry_on_code is not None:
-        code_hash, expires_at = turn.carry_on_code
-        keep_code(
+    if start is None:
+        incoming_id = turn.incoming.get("id") if turn.incoming else None
+        start = begin_turn(
             connection,
-            code_hash=code_hash,
             conversation_id=turn.conversation_id,
             state_key=turn.state_key,
-            expires_at=expires_at,
+            activity_id=incoming_id or None,
         )
-    elif turn.response_changes.get("status") in ("completed", "in_progress"):
-        forget_codes(connection, conversation_id=turn.conversation_id)
-    if response_id is None and turn.answers:
-        raise NoOpenResponse(turn.conversation_id)
-    if response_id is None and (turn.response_changes or turn.add_flags):
-        log.info("no open response in %s: response changes not kept", turn.conversation_id)
-    if response_id is not None:
-        _write_answers(connection, response_id, turn)
-    if turn.transcript:
-        connection.execute(
-            _ADD_TRANSCRIPT,
-            [
-                {
-                    "conversation_id": turn.conversation_id,
-                    "response_id": response_id,
-                    "sender": sender,
-                    "text": text,
-                    "channel": turn.channel,
-                    "at": at,
-                }
-                for sender, text, at in turn.transcript
-            ],
-        )
-    incoming_seq, outgoing_seqs = _log_turn(connection, turn, next_seq)
-    return TurnOutcome(response_id, etag, incoming_seq, outgoing_seqs)
+    postgres = dialect_of(connection) == "postgresql"
+    at_once = (
+        postgres
+        and not turn.discard_conversation
+        and turn.new_state is not None
+        and turn.expected_etag != ANY_ETAG
+    )
+    if postgres and not at_once:
+        # The one statement checks this itself; one statement at a time, it is checked first.
+        _require_fresh(connection, turn.conversation_id, start)
+    if turn.discard_conversation:
+        return _discard(connection, turn, start.last_seq + 1)
+    writes = plan_writes(turn, start)
+    write = write_at_once if at_once else write_each
+    response_id, etag = write(connection, writes)
+    return TurnOutcome(response_id, etag, *writes.seqs)
 
 
-def _log_turn(
-    connection: sa.Connection, turn: TurnRecord, next_seq: int
-) -> tuple[int | None, list[int]]:
-    """Log the resident's activity and the replies to it; their sequence numbers."""
-    incoming = [] if turn.incoming is None else [turn.incoming]
-    rows = _log_rows(turn.conversation_id, incoming, "in", next_seq, None)
-    reply_to = rows[0]["activity_id"] if rows else None
-    rows += _log_rows(turn.conversation_id, turn.outgoing, "out", next_seq + len(rows), reply_to)
-    seqs = _append(connection, rows)
-    return (seqs.pop(0) if incoming else None), seqs
+def _require_fresh(connection: sa.Connection, conversation_id: str, start: TurnStart) -> None:
+    """Raise `EtagConflict` if the conversation's log grew since the turn's start read it.
+
+    On PostgreSQL the start's read may predate a turn committed just before
+    the lock was taken (see `storage.turn_start`); the turn is then run again.
+    """
+    parameters = {"conversation": conversation_id, "last_seq": start.last_seq}
+    if connection.execute(_LOGGED_SINCE, parameters).scalar():
+        raise EtagConflict(f"the log of {conversation_id} grew since the turn began")
 
 
 def _discard(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> TurnOutcome:
@@ -266,9 +236,11 @@ def _discard(connection: sa.Connection, turn: TurnRecord, next_seq: int) -> Turn
                 at=utcnow(),
             )
         )
-    incoming_seq, outgoing_seqs = _log_turn(connection, turn, next_seq)
+    rows = turn_log(turn, next_seq, utcnow())
+    append_rows(connection, rows)
     log.info("discarded conversation %s", turn.conversation_id)
-    return TurnOutcome(None, None, incoming_seq, outgoing_seqs)
+    seqs = [row["seq"] for row in rows]
+    return TurnOutcome(None, None, seqs.pop(0) if turn.incoming is not None else None, seqs)
 
 
 async def append_activities(
@@ -291,10 +263,10 @@ async def append_activities(
         if direction == "in":
             for activity in activities:
                 if activity.get("id"):
-                    _refuse_duplicate(connection, conversation_id, activity["id"])
+                    refuse_duplicate(connection, conversation_id, activity["id"])
         next_seq = _last_seq(connection, conversation_id) + 1
-        rows = _log_rows(conversation_id, activities, direction, next_seq, None)
-        return _append(connection, rows)
+        rows = log_rows(conversation_id, activities, direction, next_seq, None, utcnow())
+        return append_rows(connection, rows)
 
     return await db.run_write(work)
 
@@ -329,157 +301,10 @@ async def activities_since_as_json(
     return [str(text) for _seq, text in found], found[-1][0]
 
 
-def lock_conversation(connection: sa.Connection, conversation_id: str) -> None:
-    """Make writers to one conversation take turns, until the transaction ends.
-
-    On PostgreSQL this keeps the `seq` numbering gapless and the duplicate
-    check race-free across instances; on SQLite the write transaction itself
-    already excludes every other writer.
-    """
-    if dialect_of(connection) == "postgresql":
-        connection.execute(_PG_LOCK, {"conversation": conversation_id})
-
-
-def _refuse_duplicate(connection: sa.Connection, conversation_id: str, activity_id: str) -> None:
-    """Raise `DuplicateActivity` if this incoming activity was recorded (or answered) before."""
-    found = connection.execute(
-        _SEEN, {"conversation": conversation_id, "activity": activity_id}
-    ).all()
-    if found:
-        replies = [dict(activity) for direction, activity in found if direction == "out"]
-        raise DuplicateActivity(replies=replies, activity_id=activity_id)
-
-
 def _last_seq(connection: sa.Connection, conversation_id: str) -> int:
     """The highest `seq` logged for the conversation, 0 if none."""
     last = connection.execute(_LAST_SEQ, {"conversation": conversation_id}).scalar()
     return int(last or 0)
-
-
-def _log_rows(
-    conversation_id: str,
-    activities: Sequence[dict[str, Any]],
-    direction: str,
-    first_seq: int,
-    reply_to: str | None,
-) -> list[dict[str, Any]]:
-    """Log rows for the activities, numbered from `first_seq`, with ids and timestamps filled in.
-
-    The caller's dicts are copied, not changed.
-    """
-    rows = []
-    now = utcnow()
-    for seq, original in enumerate(activities, start=first_seq):
-        activity = dict(original)
-        if not activity.get("id"):
-            activity["id"] = f"{conversation_id}|{seq:07d}"
-        if not activity.get("timestamp"):
-            activity["timestamp"] = now.isoformat().replace("+00:00", "Z")
-        rows.append(
-            {
-                "conversation_id": conversation_id,
-                "seq": seq,
-                "direction": direction,
-                "activity_id": activity["id"] if direction == "in" else None,
-                "reply_to": None if direction == "in" else reply_to or activity.get("replyToId"),
-                "activity": activity,
-                "at": now,
-            }
-        )
-    return rows
-
-
-def _append(connection: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the log rows (a bad one fails the transaction here); returns their seqs."""
-    if rows:
-        connection.execute(_ADD_LOG, rows)
-    return [row["seq"] for row in rows]
-
-
-def _open_response(connection: sa.Connection, turn: TurnRecord) -> int | None:
-    """The id of the conversation's latest response not completed, with the turn's changes
-    applied; created if the turn starts one."""
-    found = connection.execute(_OPEN_RESPONSE, {"conversation": turn.conversation_id}).first()
-    now = utcnow()
-    if found is None:
-        if not turn.start_response:
-            return None
-        values = {
-            "survey_id": turn.survey_id,
-            "survey_version": turn.survey_version,
-            "conversation_id": turn.conversation_id,
-            "channel": turn.channel,
-            "resident": turn.resident,
-            "status": ResponseStatus.IN_PROGRESS.value,
-            "consented": False,
-            "flags": [],
-            "started_at": now,
-            "updated_at": now,
-        }
-        created = connection.execute(_NEW_RESPONSE, values)
-        response_id, flags, completed_at = created.scalar_one(), None, None
-    else:
-        response_id, flags, completed_at = found
-    changes = _changes(turn, list(flags or []), completed_at)
-    connection.execute(_UPDATE_RESPONSE, {"response": response_id, "updated_at": now, **changes})
-    return int(response_id)
-
-
-def _changes(turn: TurnRecord, flags: list[str], completed_at: datetime | None) -> dict[str, Any]:
-    """The turn's changes and new flags as column values."""
-    changes = dict(turn.response_changes)
-    if "status" in changes:
-        changes["status"] = ResponseStatus(changes["status"]).value
-        if changes["status"] == ResponseStatus.COMPLETED and completed_at is None:
-            changes.setdefault("completed_at", utcnow())
-    new_flags = [flag for flag in dict.fromkeys(turn.add_flags) if flag not in flags]
-    if new_flags:
-        changes["flags"] = [*flags, *new_flags]
-    return changes
-
-
-def _write_answers(connection: sa.Connection, response_id: int, turn: TurnRecord) -> None:
-    """Delete the forgotten answers, then record the new ones (replacing earlier ones)."""
-    if turn.forget:
-        connection.execute(
-            sa.delete(_ANSWER).where(
-                _ANSWER.c.response_id == response_id,
-                sa.tuple_(_ANSWER.c.question_id, _ANSWER.c.item).in_(turn.forget),
-            )
-        )
-    if not turn.answers:
-        return
-    now = utcnow()
-    # One row per (question, item): the last write wins, as it would one by one.
-    latest = {(answer.question_id, answer.item): answer for answer in turn.answers}
-    rows = []
-    for (question_id, item), answer in latest.items():
-        require_plain_json(answer.value, where=f"answer {question_id}")
-        rows.append(
-            {
-                "response_id": response_id,
-                "question_id": question_id,
-                "item": item,
-                "value": answer.value,
-                "raw": answer.raw,
-                "answered_at": now,
-            }
-        )
-    connection.execute(_upsert_answer(dialect_of(connection)), rows)
-
-
-@functools.cache
-def _upsert_answer(dialect: str) -> sa.Insert:
-    """INSERT an answer, replacing the one given before to the same question and item."""
-    insert = insert_with_conflicts(dialect, _ANSWER)
-    return insert.on_conflict_do_update(
-        index_elements=["response_id", "question_id", "item"],
-        set_={
-            "value": insert.excluded.value,
-            "raw": insert.excluded.raw,
-            "answered_at": insert.excluded.answered_at,
-        },
-    )
 
 
 async def purge_conversation(session: AsyncSession, conversation_id: str, state_key: str) -> None:

@@ -142,7 +142,9 @@ async def talk(session: aiohttp.ClientSession, server: Server, resident: Residen
             ) as response:
                 if response.status == 200:
                     resident.step += 1  # acknowledged: the turn is stored
-                    await asyncio.sleep(random.uniform(0, 0.05))
+                    # A moment to read and tap, so the residents are still answering when the
+                    # server has been killed and started again a few times.
+                    await asyncio.sleep(random.uniform(0.1, 0.4))
                     continue
                 assert response.status >= 500 or response.status == 429, await response.text()
         except (aiohttp.ClientError, OSError, TimeoutError):

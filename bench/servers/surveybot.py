@@ -1,5 +1,9 @@
 """survey-bot as it is deployed: `create_app(settings)`, with one change for the benchmark.
 
+Its secrets are fresh for each run; servers measured together share them, as
+production instances must (the benchmark passes them in BENCH_SESSION_SECRET
+and BENCH_RESIDENT_HASH_KEY).
+
 The change: each conversation's message rate limit (a few a second, which no
 person typing reaches) is lifted, because the benchmark's residents answer the
 moment a reply arrives, and so is the limit on new chats per address, because
@@ -9,10 +13,12 @@ cost is measured; they just never say no.
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from aiohttp import web
 
+from bench.processes import RESIDENT_HASH_KEY, SESSION_SECRET
 from bot.app import create_app as create_survey_bot
 from bot.directline import DIRECT_LINE
 from bot.directline.limits import RateLimiter
@@ -27,8 +33,8 @@ def settings(database_url: str, survey_file: str) -> Settings:
         environment="test",
         database_url=database_url,
         survey_file=survey_file,
-        session_secret=secrets.token_urlsafe(30),
-        resident_hash_key=secrets.token_urlsafe(30),
+        session_secret=os.environ.get(SESSION_SECRET) or secrets.token_urlsafe(30),
+        resident_hash_key=os.environ.get(RESIDENT_HASH_KEY) or secrets.token_urlsafe(30),
         log_level="INFO",
         conversations_per_address_per_hour=int(UNLIMITED),
     )

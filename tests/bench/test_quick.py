@@ -17,7 +17,12 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECONDS = 150
-SURVEY_BOT = ("directline-sqlite", "directline-postgresql", "messages-sqlite")
+SURVEY_BOT = (
+    "directline-sqlite",
+    "directline-postgresql",
+    "directline-postgresql-x2",
+    "messages-sqlite",
+)
 
 
 def run_quick_benchmark(out: Path) -> subprocess.CompletedProcess[str]:
@@ -45,7 +50,8 @@ def test_the_quick_benchmark_measures_every_server_and_loses_no_answer(tmp_path:
     measured = {key for key, server in servers.items() if not server["problem"]}
     assert {"ceiling", "directline-sqlite", "messages-sqlite"} <= measured
     if os.environ.get("CI") == "true":
-        assert "directline-postgresql" in measured, servers["directline-postgresql"]["problem"]
+        for key in ("directline-postgresql", "directline-postgresql-x2"):
+            assert key in measured, servers[key]["problem"]
     for key in measured:
         [run] = servers[key]["closed_loop"]
         assert run["turns"] > 0

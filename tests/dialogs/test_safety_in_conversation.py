@@ -1,6 +1,6 @@
 """The safety check runs on every message, wherever the resident is in the survey."""
 
-from dialogs.engine import needs_scores
+from dialogs.engine import _known_replies, needs_scores
 from dialogs.safety import Scores
 from dialogs.schema import Survey
 from tests.dialogs.script import Resident
@@ -140,3 +140,10 @@ def test_needs_scores_is_false_for_empty_text_and_commands(survey: Survey) -> No
     assert not needs_scores(survey, "  HELP ")
     assert not needs_scores(survey, "Watford")
     assert needs_scores(survey, "someone keeps trying my door handle")
+
+
+def test_numbers_of_any_size_need_no_scores_and_are_not_listed(survey: Survey) -> None:
+    assert not needs_scores(survey, "999999")
+    assert not needs_scores(survey, " 3 ")
+    # A choice question allows up to a million answers; listing them took seconds and 100 MB.
+    assert len(_known_replies(survey)) < 10_000

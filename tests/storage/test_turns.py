@@ -191,6 +191,24 @@ async def test_answers_in_a_loop_are_kept_per_item_and_forgotten_per_item(db: Da
         assert left.all() == [("how_often", "web")]
 
 
+async def test_an_answer_forgotten_and_given_again_in_one_turn_is_kept(db: Database) -> None:
+    first = await commit_turn(db, turn=answering())
+
+    await commit_turn(
+        db,
+        turn=make_turn(
+            number=2,
+            expected_etag=first.etag,
+            forget=[("q1", ""), ("q2", "")],
+            answers=[AnswerWrite("q1", "", "no", "No")],
+        ),
+    )
+
+    async with db.sessions() as session:
+        left = await session.exec(select(Answer.question_id, Answer.value))
+        assert left.all() == [("q1", "no")]
+
+
 async def test_safety_flags_are_added_once_each(db: Database) -> None:
     first = await commit_turn(db, turn=answering(add_flags=["danger", "danger"]))
 
