@@ -67,9 +67,9 @@ def chosen(request: web.Request) -> Chosen:
         raise web.HTTPBadRequest(text=str(error)) from error
 
 
-# Far past any real page or row, and inside a 64-bit integer on every database.
+# Far past any real page or row, and inside the 32-bit id columns PostgreSQL has.
 MAX_PAGE = 1_000_000
-MAX_ROW_ID = 2**62
+MAX_ROW_ID = 2**31 - 1
 
 
 def page_number(request: web.Request) -> int:

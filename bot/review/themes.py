@@ -37,7 +37,8 @@ from storage.errors import RecordNotFound
 from storage.models import Theme, ThemeStatus
 from storage.themes import TextAnswer, ThemeConflict, ThemeSet
 
-MAX_ID = 2**62
+# The largest id a PostgreSQL id column (32-bit) holds.
+MAX_ID = 2**31 - 1
 LONGEST_LABEL = 80
 QUOTES = 3
 # Answers listed on the question's page in each list of answers without a theme.
