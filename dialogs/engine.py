@@ -23,6 +23,7 @@ from dialogs.ratings import MIDDLE_WORDS
 from dialogs.safety import SAFE, Scores, Verdict, assess
 from dialogs.schema import Kind, Option, Question, Survey
 from dialogs.spelling import normalise
+from dialogs.state import AT_SUMMARY, IN_SURVEY, NO_RESPONSE, NOT_STARTED, REPEATABLE, Phase
 from dialogs.understand import (
     ALL_WORDS,
     NO_WORDS,
@@ -131,7 +132,7 @@ def new_state(survey: Survey) -> dict[str, Any]:
         "v": STATE_VERSION,
         "survey": survey.id,
         "version": survey.version,
-        "phase": "new",
+        "phase": Phase.NEW,
         "at": None,
         "answers": {},
         "shown": [],
@@ -149,13 +150,13 @@ def start(survey: Survey, now: datetime, *, taken_part: bool = False) -> Outcome
     state["seen"] = now.isoformat()
     outcome = Outcome(state)
     if taken_part:
-        state["phase"] = "taken_part"
+        state["phase"] = Phase.TAKEN_PART
         return outcome.say(render.text(render.fill(survey.already_taken_part, survey, {})))
     closed = _closed_message(survey, now)
     if closed:
-        state["phase"] = "closed"
+        state["phase"] = Phase.CLOSED
         return outcome.say(render.text(closed))
-    state["phase"] = "consent"
+    state["phase"] = Phase.CONSENT
     for paragraph in survey.intro:
         outcome.say(render.text(render.fill(paragraph, survey, {})))
     return outcome.say(_consent_message(survey))
@@ -177,7 +178,7 @@ def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
     verdict = SAFE if said in COMMAND_OF else assess(incoming.text, incoming.scores)
     if verdict.flagged and verdict.sure:
         outcome = _safety(survey, outcome, str(verdict.category))
-    if state["phase"] in ("new", "closed"):
+    if state["phase"] in NOT_STARTED:
         fresh = start(survey, incoming.now, taken_part=incoming.taken_part)
         fresh.state["flags"] = state["flags"]
         return _unsure(survey, fresh.say_first(outcome.messages), verdict)
@@ -225,11 +226,11 @@ def _known_replies(survey: Survey) -> frozenset[str]:
 def _route(survey: Survey, outcome: Outcome, incoming: Incoming, said: str) -> Outcome:
     """Greetings and commands anywhere, else the handler for the conversation's phase."""
     state = outcome.state
-    if state["phase"] == "asking" and said in GREETINGS:
+    if state["phase"] == Phase.ASKING and said in GREETINGS:
         return _welcome_back(survey, outcome)
     command = COMMAND_OF.get(said)
     handler = PHASES[state["phase"]]
-    if command and state["phase"] in ("asking", "adding", "summary", "choose_change"):
+    if command and state["phase"] in IN_SURVEY:
         return COMMAND_HANDLERS[command](survey, outcome, incoming)
     return handler(survey, outcome, incoming)
 
@@ -251,11 +252,11 @@ def _safety(survey: Survey, outcome: Outcome, category: str) -> Outcome:
     state = outcome.state
     if category not in state["flags"]:
         state["flags"].append(category)
-    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part", "erased"):
+    if state["phase"] not in NO_RESPONSE:
         outcome.events["flags"] = [category]
     reply = survey.safety[category].text
     outcome.say(render.text(render.fill(reply, survey, state["answers"]), urgent=True))
-    if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
+    if state["phase"] in REPEATABLE:
         outcome.say(
             render.text(
                 "If you are safe and want to carry on with the survey, answer below. Or type stop."
@@ -272,7 +273,7 @@ def _unsure(survey: Survey, outcome: Outcome, verdict: Verdict) -> Outcome:
     state = outcome.state
     if UNSURE_FLAG not in state["flags"]:
         state["flags"].append(UNSURE_FLAG)
-    if state["phase"] not in ("new", "consent", "closed", "declined", "taken_part", "erased"):
+    if state["phase"] not in NO_RESPONSE:
         outcome.events["flags"] = [*outcome.events.get("flags", []), UNSURE_FLAG]
     line = render.fill(survey.safety[UNSURE_FLAG].text, survey, state["answers"])
     return outcome.say_first([render.text(line, urgent=True)])
@@ -328,10 +329,10 @@ def _on_consent(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
             }
         )
     if reading.value == "no":
-        state.update(phase="declined", answers={}, shown=[])
+        state.update(phase=Phase.DECLINED, answers={}, shown=[])
         outcome.events["discard"] = True
         return outcome.say(render.text(render.fill(survey.declined, survey, {})))
-    state["phase"] = "asking"
+    state["phase"] = Phase.ASKING
     outcome.events.update(consented=True, status="in_progress")
     if state["flags"]:
         outcome.events["flags"] = list(state["flags"])
@@ -341,9 +342,9 @@ def _on_consent(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
 def _on_declined(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """After saying no: nothing is kept; say how to start if they change their mind."""
     if normalise(incoming.text) in RESUME:
-        outcome.state["phase"] = "consent"
+        outcome.state["phase"] = Phase.CONSENT
         return outcome.say(_consent_message(survey))
-    if outcome.state["phase"] == "erased":
+    if outcome.state["phase"] == Phase.ERASED:
         return outcome.say(
             render.text("Your answers were deleted. If you want to take part again, type start.")
         )
@@ -387,7 +388,7 @@ def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
     while True:
         position = flow.next_open(survey, state["answers"], state["shown"])
         if position is None:
-            state.update(phase="summary", at=None, returning=False, misses=0)
+            state.update(phase=Phase.SUMMARY, at=None, returning=False, misses=0)
             if lead:
                 outcome.say(render.text(lead))
             return outcome.say(render.summary_message(survey, state["answers"]))
@@ -395,7 +396,7 @@ def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
             state["shown"].append(flow.key(position))
             outcome.say(render.question_message(survey, state["answers"], position))
             continue
-        state.update(phase="asking", at=list(position), misses=0)
+        state.update(phase=Phase.ASKING, at=list(position), misses=0)
         outcome.events["last_question"] = position[0]
         return _ask(survey, outcome, lead=lead)
 
@@ -411,11 +412,11 @@ def _ask(survey: Survey, outcome: Outcome, *, lead: str = "") -> Outcome:
 def _repeat(survey: Survey, outcome: Outcome) -> Outcome:
     """Show again whatever the resident was last asked."""
     phase = outcome.state["phase"]
-    if phase == "consent":
+    if phase == Phase.CONSENT:
         return outcome.say(_consent_message(survey))
-    if phase in ("summary", "choose_change"):
+    if phase in AT_SUMMARY:
         return outcome.say(render.summary_message(survey, outcome.state["answers"]))
-    if phase == "adding":
+    if phase == Phase.ADDING:
         return outcome.say(_adding_message(survey, outcome.state))
     return _ask(survey, outcome)
 
@@ -436,7 +437,7 @@ def _on_answer(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
         return _missed(survey, outcome, question, reading.message)
     _record(survey, outcome, position, reading.value, _kept(incoming))
     if question.kind is Kind.MULTIPLE_CHOICE and _should_offer_more(question, reading):
-        state["phase"] = "adding"
+        state["phase"] = Phase.ADDING
         return outcome.say(_adding_message(survey, state))
     if reading.note:
         outcome.say(render.text(reading.note))
@@ -628,27 +629,27 @@ def _help(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
 def _back(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Go to the previous question; from a change, back to the summary."""
     state = outcome.state
-    if state["phase"] in ("summary", "choose_change"):
+    if state["phase"] in AT_SUMMARY:
         route = [p for p in flow.plan(survey, state["answers"]) if not flow.is_statement(survey, p)]
-        state.update(phase="asking", at=list(route[-1]), misses=0, returning=False)
+        state.update(phase=Phase.ASKING, at=list(route[-1]), misses=0, returning=False)
         return _ask(survey, outcome)
     if state.get("returning"):
         return _advance(survey, outcome)
     earlier = flow.previous(survey, state["answers"], _current(state))
     if earlier is None:
         return _ask(survey, outcome, lead="This is the first question.")
-    state.update(phase="asking", at=list(earlier), misses=0)
+    state.update(phase=Phase.ASKING, at=list(earlier), misses=0)
     return _ask(survey, outcome)
 
 
 def _skip(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Leave out an optional question; say so when the question needs an answer."""
     state = outcome.state
-    if state["phase"] not in ("asking", "adding"):
+    if state["phase"] not in (Phase.ASKING, Phase.ADDING):
         return _repeat(survey, outcome)
     position = _current(state)
     question = survey.question(position[0])
-    if state["phase"] == "adding":
+    if state["phase"] == Phase.ADDING:
         return _moved_on(survey, outcome)
     if not question.optional:
         asked = render.question_message(survey, state["answers"], position)
@@ -668,7 +669,7 @@ def _restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Ask before clearing every answer."""
     state = outcome.state
     state["before_restart"] = state["phase"]
-    state["phase"] = "confirm_restart"
+    state["phase"] = Phase.CONFIRM_RESTART
     return outcome.say(
         _yes_or_no(
             "restart",
@@ -684,7 +685,7 @@ def _restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
 def _on_confirm_restart(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     state = outcome.state
     reading = read_yes_no(_consent_question(survey), normalise(incoming.text))
-    state["phase"] = state.pop("before_restart", "asking")
+    state["phase"] = state.pop("before_restart", Phase.ASKING)
     if isinstance(reading, Understood) and reading.value == "yes":
         outcome.forget.extend(flow.position_of(k) for k in state["answers"])
         state.update(answers={}, shown=[], returning=False)
@@ -698,7 +699,7 @@ def _stop(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """End politely, keeping the answers so far; the resident can come back, in any chat."""
     state = outcome.state
     state["before_stop"] = state["phase"]
-    state["phase"] = "stopped"
+    state["phase"] = Phase.STOPPED
     outcome.events["status"] = "abandoned"
     text = (
         "You have stopped the survey. The answers you gave have been kept. Thank you for your "
@@ -725,11 +726,11 @@ def carried_on(survey: Survey, state: dict[str, Any], now: datetime) -> Outcome:
     outcome = Outcome(_copy(state))
     state = outcome.state
     state["seen"] = now.isoformat()
-    if state.get("phase") == "stopped":
-        state["phase"] = state.pop("before_stop", "asking")
+    if state.get("phase") == Phase.STOPPED:
+        state["phase"] = state.pop("before_stop", Phase.ASKING)
     outcome.events["status"] = "in_progress"
     outcome.say(render.text("Welcome back. Here is where you stopped."))
-    if state["phase"] == "asking" and not state.get("at"):
+    if state["phase"] == Phase.ASKING and not state.get("at"):
         return _advance(survey, outcome)
     return _repeat(survey, outcome)
 
@@ -742,7 +743,7 @@ CODE_NOT_RECOGNISED = (
 
 def code_not_recognised(survey: Survey, state: dict[str, Any] | None, now: datetime) -> Outcome:
     """A code typed before the survey started that carries nothing on: say so, then welcome."""
-    if state is None or state.get("phase") in ("new", "closed"):
+    if state is None or state.get("phase") in NOT_STARTED:
         outcome = start(survey, now)
     else:
         outcome = Outcome(_copy(state))
@@ -756,13 +757,13 @@ def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
     state = outcome.state
     said = normalise(incoming.text)
     if said in RESUME or said in COMMANDS["restart"]:
-        state["phase"] = state.pop("before_stop", "asking")
+        state["phase"] = state.pop("before_stop", Phase.ASKING)
         outcome.events["status"] = "in_progress"
         if said in COMMANDS["restart"]:
             return _restart(survey, outcome, incoming)
         return (
             _repeat(survey, outcome)
-            if state["at"] or state["phase"] != "asking"
+            if state["at"] or state["phase"] != Phase.ASKING
             else _advance(survey, outcome)
         )
     return outcome.say(
@@ -776,9 +777,9 @@ def _on_stopped(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
 def _erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Ask before deleting everything the resident has sent."""
     state = outcome.state
-    if state["phase"] != "confirm_erase":
+    if state["phase"] != Phase.CONFIRM_ERASE:
         state["before_erase"] = state["phase"]
-    state["phase"] = "confirm_erase"
+    state["phase"] = Phase.CONFIRM_ERASE
     return outcome.say(
         _yes_or_no(
             "erase",
@@ -794,10 +795,10 @@ def _on_confirm_erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     """Yes deletes everything about this conversation; anything else carries on."""
     state = outcome.state
     reading = read_yes_no(_consent_question(survey), normalise(incoming.text))
-    state["phase"] = state.pop("before_erase", "asking")
+    state["phase"] = state.pop("before_erase", Phase.ASKING)
     if isinstance(reading, Understood) and reading.value == "yes":
         erased = new_state(survey)
-        erased.update(phase="erased", seen=state["seen"])
+        erased.update(phase=Phase.ERASED, seen=state["seen"])
         outcome.state = erased
         outcome.events["discard"] = True
         return outcome.say(
@@ -807,7 +808,7 @@ def _on_confirm_erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
             )
         )
     outcome.say(render.text("Your answers have not been deleted."))
-    if state["phase"] in ("asking", "adding", "summary", "choose_change", "consent"):
+    if state["phase"] in REPEATABLE:
         return _repeat(survey, outcome)
     return outcome
 
@@ -821,7 +822,7 @@ def _on_summary(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
     if said in SUBMIT:
         return _submit(survey, outcome, incoming)
     if said in CHANGE:
-        outcome.state["phase"] = "choose_change"
+        outcome.state["phase"] = Phase.CHOOSE_CHANGE
         rows = render.summary_rows(survey, outcome.state["answers"])
         return outcome.say(
             render.text(
@@ -864,14 +865,14 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
                 "or type submit."
             ),
         )
-    state.update(phase="asking", at=list(target), returning=True, misses=0)
+    state.update(phase=Phase.ASKING, at=list(target), returning=True, misses=0)
     return _ask(survey, outcome)
 
 
 def _submit(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Finish: thank the resident and give them a reference they can quote."""
     state = outcome.state
-    state.update(phase="done", reference=incoming.reference, at=None)
+    state.update(phase=Phase.DONE, reference=incoming.reference, at=None)
     outcome.events.update(status="completed", reference=incoming.reference)
     closing = render.fill(survey.closing, survey, state["answers"], reference=incoming.reference)
     return outcome.say(render.text(closing))
@@ -888,20 +889,20 @@ def _on_done(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
 
 
 Handler = Callable[[Survey, Outcome, Incoming], Outcome]
-PHASES: dict[str, Handler] = {
-    "consent": _on_consent,
-    "declined": _on_declined,
-    "closed": _on_closed,
-    "taken_part": _on_taken_part,
-    "asking": _on_answer,
-    "adding": _on_adding,
-    "summary": _on_summary,
-    "choose_change": _on_choose_change,
-    "confirm_restart": _on_confirm_restart,
-    "stopped": _on_stopped,
-    "done": _on_done,
-    "confirm_erase": _on_confirm_erase,
-    "erased": _on_declined,
+PHASES: dict[Phase, Handler] = {
+    Phase.CONSENT: _on_consent,
+    Phase.DECLINED: _on_declined,
+    Phase.CLOSED: _on_closed,
+    Phase.TAKEN_PART: _on_taken_part,
+    Phase.ASKING: _on_answer,
+    Phase.ADDING: _on_adding,
+    Phase.SUMMARY: _on_summary,
+    Phase.CHOOSE_CHANGE: _on_choose_change,
+    Phase.CONFIRM_RESTART: _on_confirm_restart,
+    Phase.STOPPED: _on_stopped,
+    Phase.DONE: _on_done,
+    Phase.CONFIRM_ERASE: _on_confirm_erase,
+    Phase.ERASED: _on_declined,
 }
 COMMAND_HANDLERS: dict[str, Handler] = {
     "help": _help,
