@@ -11,19 +11,30 @@ back, skip, restart, stop); then the handler for the conversation's phase.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from dialogs import flow, render
 from dialogs.flow import Position
 from dialogs.numbers import NUMBER_WORDS, ORDINALS, whole_number
 from dialogs.ratings import MIDDLE_WORDS
+from dialogs.render import Message
 from dialogs.safety import SAFE, Scores, Verdict, assess
 from dialogs.schema import Kind, Option, Question, Survey
 from dialogs.spelling import normalise
-from dialogs.state import AT_SUMMARY, IN_SURVEY, NO_RESPONSE, NOT_STARTED, REPEATABLE, Phase
+from dialogs.state import (
+    AT_SUMMARY,
+    IN_SURVEY,
+    NO_RESPONSE,
+    NOT_STARTED,
+    REPEATABLE,
+    Phase,
+    State,
+    load,
+    new_state,
+)
 from dialogs.understand import (
     ALL_WORDS,
     NO_WORDS,
@@ -36,7 +47,21 @@ from dialogs.understand import (
     understand,
 )
 
-STATE_VERSION = 1
+__all__ = [
+    "CARRY_ON_DAYS",
+    "Events",
+    "Incoming",
+    "Outcome",
+    "Recorded",
+    "carried_on",
+    "code_not_recognised",
+    "needs_scores",
+    "new_state",
+    "show_code",
+    "start",
+    "turn",
+]
+
 # Words around the number or name of the answer to change at the summary.
 CHANGE_WORDS = frozenset(
     "change number answer question my the edit to for of no q please i want id like".split()
@@ -98,50 +123,54 @@ class Incoming:
     carry_on_code: str = field(default="", kw_only=True)
 
 
+class Recorded(TypedDict):
+    """An answer to record: `item` is the loop option, "" outside loops."""
+
+    question: str
+    item: str
+    value: Any
+    raw: str
+
+
+class Events(TypedDict, total=False):
+    """What the caller does with the response as a whole, when a turn changes it."""
+
+    # The resident said yes to taking part: start their response.
+    consented: bool
+    status: Literal["in_progress", "completed", "abandoned"]
+    # The reference given on submitting.
+    reference: str
+    # Safety categories to flag on the response.
+    flags: list[str]
+    # The last question asked, for the response's record of where the resident got to.
+    last_question: str
+    # The resident declined, or asked for their answers to be deleted: keep nothing.
+    discard: bool
+    # The code given on stopping, to carry on in another chat.
+    carry_on_code: str
+
+
 @dataclass
 class Outcome:
-    """What a turn produces: messages to send, answers to record, and the new state.
+    """What a turn produces: messages to send, answers to record, and the new state."""
 
-    `events` tells the caller what to do with the response as a whole:
-    `consented` (start it), `status`, `reference`, `flags`, `last_question`,
-    and `discard` (the resident declined: keep nothing).
-    """
-
-    state: dict[str, Any]
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    record: list[dict[str, Any]] = field(default_factory=list)
+    state: State
+    messages: list[Message] = field(default_factory=list)
+    record: list[Recorded] = field(default_factory=list)
     forget: list[Position] = field(default_factory=list)
-    events: dict[str, Any] = field(default_factory=dict)
+    events: Events = field(default_factory=Events)
     # Seconds since the resident's previous message (0 for the first).
     away: float = 0.0
 
-    def say(self, *messages: dict[str, Any]) -> Outcome:
+    def say(self, *messages: Message) -> Outcome:
         """Add messages to send."""
         self.messages.extend(messages)
         return self
 
-    def say_first(self, messages: list[dict[str, Any]]) -> Outcome:
+    def say_first(self, messages: list[Message]) -> Outcome:
         """Put messages before the ones already here."""
         self.messages[:0] = messages
         return self
-
-
-def new_state(survey: Survey) -> dict[str, Any]:
-    """The state of a conversation that has not started."""
-    return {
-        "v": STATE_VERSION,
-        "survey": survey.id,
-        "version": survey.version,
-        "phase": Phase.NEW,
-        "at": None,
-        "answers": {},
-        "shown": [],
-        "misses": 0,
-        "returning": False,
-        "flags": [],
-        "reference": None,
-        "seen": None,
-    }
 
 
 def start(survey: Survey, now: datetime, *, taken_part: bool = False) -> Outcome:
@@ -162,12 +191,12 @@ def start(survey: Survey, now: datetime, *, taken_part: bool = False) -> Outcome
     return outcome.say(_consent_message(survey))
 
 
-def turn(survey: Survey, state: dict[str, Any], incoming: Incoming) -> Outcome:
+def turn(survey: Survey, stored: Mapping[str, Any], incoming: Incoming) -> Outcome:
     """One turn: read what the resident sent and move the conversation on."""
-    state = _copy(state)
+    outcome = Outcome(load(stored))
+    state = outcome.state
     last_seen = state.get("seen")
     state["seen"] = incoming.now.isoformat()
-    outcome = Outcome(state)
     if last_seen:
         outcome.away = (incoming.now - datetime.fromisoformat(last_seen)).total_seconds()
     said = normalise(incoming.text)
@@ -235,15 +264,6 @@ def _route(survey: Survey, outcome: Outcome, incoming: Incoming, said: str) -> O
     return handler(survey, outcome, incoming)
 
 
-def _copy(state: dict[str, Any]) -> dict[str, Any]:
-    """A deep enough copy that the caller's state is never changed."""
-    copied = dict(state)
-    copied["answers"] = {k: dict(v) for k, v in state.get("answers", {}).items()}
-    copied["shown"] = list(state.get("shown", []))
-    copied["flags"] = list(state.get("flags", []))
-    return copied
-
-
 # Safety, greetings and the phases before the questions
 
 
@@ -285,7 +305,7 @@ def _welcome_back(survey: Survey, outcome: Outcome) -> Outcome:
     return _ask(survey, outcome, lead=f"{lead} Here is the question you were on.")
 
 
-def _yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> dict[str, Any]:
+def _yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> Message:
     """A yes-or-no question of the conversation itself (consent, restart, erase)."""
     return {
         "kind": "question",
@@ -298,7 +318,7 @@ def _yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> dict[str, 
     }
 
 
-def _consent_message(survey: Survey) -> dict[str, Any]:
+def _consent_message(survey: Survey) -> Message:
     return _yes_or_no(
         "consent",
         render.fill(survey.consent_question, survey, {}),
@@ -329,11 +349,11 @@ def _on_consent(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome
             }
         )
     if reading.value == "no":
-        state.update(phase=Phase.DECLINED, answers={}, shown=[])
+        state.update({"phase": Phase.DECLINED, "answers": {}, "shown": []})
         outcome.events["discard"] = True
         return outcome.say(render.text(render.fill(survey.declined, survey, {})))
     state["phase"] = Phase.ASKING
-    outcome.events.update(consented=True, status="in_progress")
+    outcome.events.update({"consented": True, "status": "in_progress"})
     if state["flags"]:
         outcome.events["flags"] = list(state["flags"])
     return _advance(survey, outcome)
@@ -377,8 +397,12 @@ def _closed_message(survey: Survey, now: datetime) -> str | None:
 # Asking questions
 
 
-def _current(state: dict[str, Any]) -> Position:
-    question_id, item = state["at"]
+def _current(state: State) -> Position:
+    """The question the resident is on."""
+    at = state["at"]
+    if at is None:
+        raise ValueError("no question is being asked")
+    question_id, item = at
     return question_id, item
 
 
@@ -388,7 +412,7 @@ def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
     while True:
         position = flow.next_open(survey, state["answers"], state["shown"])
         if position is None:
-            state.update(phase=Phase.SUMMARY, at=None, returning=False, misses=0)
+            state.update({"phase": Phase.SUMMARY, "at": None, "returning": False, "misses": 0})
             if lead:
                 outcome.say(render.text(lead))
             return outcome.say(render.summary_message(survey, state["answers"]))
@@ -396,7 +420,7 @@ def _advance(survey: Survey, outcome: Outcome, lead: str = "") -> Outcome:
             state["shown"].append(flow.key(position))
             outcome.say(render.question_message(survey, state["answers"], position))
             continue
-        state.update(phase=Phase.ASKING, at=list(position), misses=0)
+        state.update({"phase": Phase.ASKING, "at": list(position), "misses": 0})
         outcome.events["last_question"] = position[0]
         return _ask(survey, outcome, lead=lead)
 
@@ -487,7 +511,8 @@ def _drop_item(survey: Survey, outcome: Outcome, source_id: str, item: str) -> O
         lone = [o.id for o in source.options if o.exclusive]
         chosen = lone[:1]
     position = (source_id, "")
-    raw = state["answers"].get(flow.key(position), {}).get("raw", "")
+    entry = state["answers"].get(flow.key(position))
+    raw = entry["raw"] if entry else ""
     _record(survey, outcome, position, chosen, raw)
     option = source.option(item)
     name = option.name if option else item
@@ -559,7 +584,7 @@ def _should_offer_more(question: Question, reading: Understood) -> bool:
     )
 
 
-def _adding_message(survey: Survey, state: dict[str, Any]) -> dict[str, Any]:
+def _adding_message(survey: Survey, state: State) -> Message:
     position = _current(state)
     question = survey.question(position[0])
     picked = flow.value(state["answers"], *position) or []
@@ -631,14 +656,16 @@ def _back(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     state = outcome.state
     if state["phase"] in AT_SUMMARY:
         route = [p for p in flow.plan(survey, state["answers"]) if not flow.is_statement(survey, p)]
-        state.update(phase=Phase.ASKING, at=list(route[-1]), misses=0, returning=False)
+        state.update(
+            {"phase": Phase.ASKING, "at": list(route[-1]), "misses": 0, "returning": False}
+        )
         return _ask(survey, outcome)
     if state.get("returning"):
         return _advance(survey, outcome)
     earlier = flow.previous(survey, state["answers"], _current(state))
     if earlier is None:
         return _ask(survey, outcome, lead="This is the first question.")
-    state.update(phase=Phase.ASKING, at=list(earlier), misses=0)
+    state.update({"phase": Phase.ASKING, "at": list(earlier), "misses": 0})
     return _ask(survey, outcome)
 
 
@@ -688,7 +715,7 @@ def _on_confirm_restart(survey: Survey, outcome: Outcome, incoming: Incoming) ->
     state["phase"] = state.pop("before_restart", Phase.ASKING)
     if isinstance(reading, Understood) and reading.value == "yes":
         outcome.forget.extend(flow.position_of(k) for k in state["answers"])
-        state.update(answers={}, shown=[], returning=False)
+        state.update({"answers": {}, "shown": [], "returning": False})
         return _advance(
             survey, outcome, lead="Your answers have been cleared. Here is the first question."
         )
@@ -721,9 +748,9 @@ def show_code(code: str) -> str:
     return f"{code[:half]} {code[half:]}"
 
 
-def carried_on(survey: Survey, state: dict[str, Any], now: datetime) -> Outcome:
+def carried_on(survey: Survey, stored: Mapping[str, Any], now: datetime) -> Outcome:
     """A survey stopped in another chat, carried on here with its code: where it stopped."""
-    outcome = Outcome(_copy(state))
+    outcome = Outcome(load(stored))
     state = outcome.state
     state["seen"] = now.isoformat()
     if state.get("phase") == Phase.STOPPED:
@@ -741,12 +768,12 @@ CODE_NOT_RECOGNISED = (
 )
 
 
-def code_not_recognised(survey: Survey, state: dict[str, Any] | None, now: datetime) -> Outcome:
+def code_not_recognised(survey: Survey, stored: Mapping[str, Any] | None, now: datetime) -> Outcome:
     """A code typed before the survey started that carries nothing on: say so, then welcome."""
-    if state is None or state.get("phase") in NOT_STARTED:
+    if stored is None or stored.get("phase") in NOT_STARTED:
         outcome = start(survey, now)
     else:
-        outcome = Outcome(_copy(state))
+        outcome = Outcome(load(stored))
         outcome.state["seen"] = now.isoformat()
         _repeat(survey, outcome)
     return outcome.say_first([render.text(CODE_NOT_RECOGNISED)])
@@ -798,7 +825,7 @@ def _on_confirm_erase(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
     state["phase"] = state.pop("before_erase", Phase.ASKING)
     if isinstance(reading, Understood) and reading.value == "yes":
         erased = new_state(survey)
-        erased.update(phase=Phase.ERASED, seen=state["seen"])
+        erased.update({"phase": Phase.ERASED, "seen": state["seen"]})
         outcome.state = erased
         outcome.events["discard"] = True
         return outcome.say(
@@ -865,15 +892,15 @@ def _on_choose_change(survey: Survey, outcome: Outcome, incoming: Incoming) -> O
                 "or type submit."
             ),
         )
-    state.update(phase=Phase.ASKING, at=list(target), returning=True, misses=0)
+    state.update({"phase": Phase.ASKING, "at": list(target), "returning": True, "misses": 0})
     return _ask(survey, outcome)
 
 
 def _submit(survey: Survey, outcome: Outcome, incoming: Incoming) -> Outcome:
     """Finish: thank the resident and give them a reference they can quote."""
     state = outcome.state
-    state.update(phase=Phase.DONE, reference=incoming.reference, at=None)
-    outcome.events.update(status="completed", reference=incoming.reference)
+    state.update({"phase": Phase.DONE, "reference": incoming.reference, "at": None})
+    outcome.events.update({"status": "completed", "reference": incoming.reference})
     closing = render.fill(survey.closing, survey, state["answers"], reference=incoming.reference)
     return outcome.say(render.text(closing))
 
