@@ -203,6 +203,30 @@ def summary_message(survey: Survey, answers: Answers) -> Message:
     }
 
 
+def yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> Message:
+    """A yes-or-no question of the conversation itself (consent, restart, erase)."""
+    return {
+        "kind": "question",
+        "question": name,
+        "text": text,
+        "progress": "",
+        "hint": hint,
+        "choices": [choice(yes, "yes"), choice(no, "no")],
+        "multiple": False,
+    }
+
+
+def consent_message(survey: Survey) -> Message:
+    """The consent question, with its yes and no buttons."""
+    return yes_or_no(
+        "consent",
+        fill(survey.consent_question, survey, {}),
+        "Type yes to start the survey, or no if you do not want to take part.",
+        survey.consent_yes,
+        survey.consent_no,
+    )
+
+
 def when(moment: datetime | None) -> str:
     """A date as GOV.UK writes it: 23 November 2026."""
     return f"{moment.day} {moment:%B %Y}" if moment else ""
