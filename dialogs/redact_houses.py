@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from dialogs.names import RELATIONS, TITLES, Lexicon
+from dialogs.name_cues import RELATIONS, TITLES
+from dialogs.names import Lexicon
 from dialogs.redact_addresses import (
     HOUSE_NUMBERS,
     NOT_HOUSES,
