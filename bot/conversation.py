@@ -318,7 +318,7 @@ def _record(
         survey_version=survey.version,
         state_key=key,
         expected_etag=etag,
-        new_state=outcome.state,
+        new_state=dict(outcome.state),
         resident=resident,
         start_response=bool(events.get("consented")),
         response_changes=changes,
@@ -336,7 +336,7 @@ def _record(
 
 
 def _code_to_keep(
-    services: Services, events: dict[str, Any], now: datetime
+    services: Services, events: engine.Events, now: datetime
 ) -> tuple[str, datetime] | None:
     """The code the resident was given to carry on in another chat, as it is stored."""
     code = events.get("carry_on_code")

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.schema import Condition, Kind, Question, Survey
+from dialogs.state import Answers
 from dialogs.vague import is_vague
 
 Position = tuple[str, str]  # (question id, loop option id or "")
-Answers = dict[str, dict[str, Any]]  # key -> {"value": ..., "raw": ...}
 
 
 def key(position: Position) -> str:

@@ -6,9 +6,9 @@ A name has no shape, so two things decide:
   domain, with a list of names common in Britain), the names that are also
   ordinary English words ("Will", "Rose", "Mark"), and a gazetteer of
   Hertfordshire places, which are never names;
-- cues: a title ("PC", "Mrs"), a relation ("my neighbour", "my son"), an
-  introduction ("my name is", "ask for", "spoke to"), a sign-off ("Regards,"),
-  or "here" after it ("Priya here").
+- cues (`dialogs.name_cues`): a title ("PC", "Mrs"), a relation ("my
+  neighbour", "my son"), an introduction ("my name is", "ask for", "spoke to"),
+  a sign-off ("Regards,"), or "here" after it ("Priya here").
 
 A listed first name that is not also a word is a name anywhere ("spoke to sarah
 at the desk"). A name that is also a word, or a word in no list, is a name only
@@ -21,178 +21,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Words that are never a name, however they are written or whatever comes before them.
-NEVER_NAMES = frozenset(
-    """
-    a an the and or but so of on in at to for from with by about as into over under
-    here there this that these those it its is was be been being am are were do did
-    i im me my we our you your he she they them his her their who what when where
-    why how which not no yes yeah yep nope never just really very quite also still
-    now always only even too already again ever sometimes usually then than if
-    ok okay fine good great thanks thank hi hello hey please cheers regards bye sir madam
-    all both each every any some one two three four five six seven eight nine ten
-    mr mrs ms miss mx dr pc dc ds di sgt pcso insp supt officer constable sergeant
-    inspector detective police staff team council website webchat video chat online
-    phone call calls called email emails text texts message messages form forms app
-    monday tuesday wednesday thursday friday saturday sunday weekend today tomorrow
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    nhs gp uk herts hertfordshire england britain london facebook twitter instagram
-    whatsapp tiktok snapchat youtube google nextdoor
-    mum dad son daughter husband wife partner friend neighbour neighbours brother sister
-    said says told asked rang called came went got get had has have did does would could
-    should can might must shall lovely kind nice helpful rude brilliant
-    im ive id ill dont doesnt didnt cant wont isnt wasnt arent werent couldnt wouldnt
-    shouldnt hasnt havent hadnt youre theyre weve were thats whats theres
-    ta ty thx lol lmao omg btw tbh idk imo fyi pls plz xx xxx ni nino dob ref
-    english scottish welsh irish british polish french spanish italian german portuguese
-    romanian bulgarian lithuanian latvian turkish kurdish urdu punjabi bengali hindi
-    gujarati tamil arabic chinese cantonese mandarin somali tigrinya albanian greek
-    russian ukrainian african caribbean asian european muslim christian sikh hindu jewish
-    scotland wales ireland europe america africa asia india pakistan bangladesh poland
-    romania nigeria ghana somalia turkey china
-    christmas easter ramadan eid diwali hanukkah halloween bonfire boxing
-    kia porsche dacia
-    thames valley met metropolitan essex kent sussex surrey midlands yorkshire lancashire
-    cambridgeshire bedfordshire buckinghamshire northamptonshire norfolk suffolk
-    """.split()
-)
+from dialogs import name_cues as cues
 
-# Greetings before a name ("Hi Sarah") and modal verbs that are also names ("my son will").
-GREETINGS = frozenset("hi hello hey dear thanks cheers regards morning evening afternoon".split())
-MODALS = frozenset("will may can must".split())
-TITLES = frozenset(
-    """
-    mr mrs ms miss mx dr pc dc ds di dci dsi sgt sergeant pcso insp inspector supt
-    superintendent constable officer detective cllr councillor rev reverend father
-    sister prof professor sir dame lady lord pastor imam rabbi
-    uncle aunt auntie aunty nan nana nanna nanny gran granny grandma grandad grandpa grampy
-    """.split()
-)
-RELATIONS = frozenset(
-    """
-    neighbour neighbor son daughter husband wife partner ex friend mum mom dad mother
-    father brother sister boss colleague landlord landlady carer boyfriend girlfriend
-    nephew niece cousin uncle aunt auntie grandson granddaughter grandad grandma nan
-    lodger flatmate housemate mate fiance fiancee stepson stepdaughter stepdad stepmum
-    child kid baby manager teacher tenant bf gf hubby missus fella bestie lad
-    worker nurse solicitor advocate counsellor therapist classmate roommate pal coworker
-    supervisor employer
-    """.split()
-)
-# "me mate josh", "ma nan", "ur officer": possessives as people type them too.
-_POSSESSIVE = r"(?:my|our|his|her|their|the|a|me|ma|ur|yer)"
-# Lead-ins after which the next words are a name when they can be one.
-_INTRO = re.compile(
-    r"(?i:\b(?:dealt with by|dealing with|called|this is|it(?:'|\u2019)?s"
-    r"|i(?:'|\u2019)?m|i am|from|love|regards|thanks|thank you|cheers|ta|many thanks"
-    r"|best wishes|kind regards|yours(?: faithfully| sincerely| truly)?|sincerely|signed)"
-    r"[\s,:.!-]*)$"
-)
-# After these, whatever word comes next is a name ("my name is gillian hart").
-_NAMING = re.compile(r"(?i:\b(?:my name(?: is|'s|s)|name(?: is|'s| was|\s*:))[\s,:.!-]*)$")
-# After these, a listed first name is a name even when it is also a word ("spoke to will").
-_TALKED_TO = re.compile(
-    r"(?i:\b(?:ask for|asked for|speak to|spoke to|spoken to|speaking to|talk to|talked to"
-    r"|talking to|chat to|chatted to|deal with|dealt with|contact|contacted|call me|known as"
-    r"|i(?:'|\u2019)?m called|named"
-    # "a woman called sue", "some bloke named will".
-    r"|(?:man|woman|lady|guy|bloke|girl|boy|lad|fella|chap|officer|someone|somebody|person)"
-    r"\s+called)[\s,:]*"
-    r"(?:a\s+)?)$"
-)
-_RELATION = re.compile(
-    # Up to three words between: "my next door neighbour", "my 15 year old son".
-    r"(?i:\b" + _POSSESSIVE + r"\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(RELATIONS)) + r")s?"
-    r"[\s,:-]*)$"
-)
-# A title, with an officer's collar number after it or not: "PC 1234 Smith".
-_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(TITLES)) + r")\.?[\s,]+(?:\d{2,5}\s+)?)$")
-_SIGN_OFF = re.compile(
-    r"(?i:\b(?:regards|thanks|thank you|thank u|cheers|many thanks|best wishes|kind regards|love"
-    r"|yours|sincerely|from|ta|best|ty|thx|thanx|tar)"
-    # "cheers mate, dean", "thanks again, Pat".
-    r"(?:\s+(?:mate|again|all|so\s+much|very\s+much|a\s+lot|guys|everyone))?[\s,:.!-]*)$"
-)
+# A word: letters, with an apostrophe or a hyphen inside ("o'neill", "sophie-louise").
 _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(_LETTER + r"(?:[" + r"'\u2019-]?" + _LETTER + r")*(?![\w\d])")
 _POSSESSIVE_S = re.compile(r"(?:'|\u2019)s$")
-_HERE = re.compile(r"^\s*(?:here|btw|speaking)\b", re.IGNORECASE)
-# Words after a capitalised word that show it is someone ("Will from the SNT", "Jack and me").
-_PERSON_AFTER = re.compile(
-    r"^(?:\s+(?:here|from\s+(?:the\s+)?[A-Z]|from\s+\[address\]|next\s+door|at\s+the\s+(?:front|desk|station|counter)"
-    r"|on\s+the\s+(?:front|desk|phone|101|webchat|line)|the\s+(?:pcso|officer|pc|sergeant|copper)"
-    r"|and\s+(?:\[name\]|(?:me|i|my)\b|(?-i:[A-Z][a-z]+)\s+(?:both|have|had|were|are))|(?:says|said|told|rang|called|came|emailed|helped"
-    r"|sorted|reported|gave|knows|(?:is|was)\s+(?:a|the|my|our)\s+(?:pcso|officer|neighbour"
-    r"|call\s+handler|operator|sergeant|constable|detective|one\s+who))\b)"
-    r"|,?\s+(?:my|our)\s+(?:" + "|".join(sorted(RELATIONS)) + r")\b)",
-    re.IGNORECASE,
-)
-# A capitalised word before one of these is a street's name ("Kingsley Road").
-_STREET_FOLLOWS = re.compile(
-    r"^\s+(?i:road|rd|street|st|lane|avenue|ave|close|crescent|drive|way|court|gardens"
-    r"|grove|terrace|mews|square|place|hill|park|rise|walk|row|green|view|parade|croft"
-    r"|meadow|chase|end)\b"
-)
-_END = re.compile(r"^[\s.!x]*$", re.IGNORECASE)
-# What may follow a name given in lower case after a relation ("my son tom said").
-_NAME_ENDS = re.compile(
-    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|who|has|had|is|was|x+|[a-z]+(?:ed|s)"
-    r"|got|went|came|saw|told|took|gave|left|ran|rang|hit|kept|made|found|lost|knew|thought"
-    r"|did|does|didnt|didn't|doesnt|doesn't|can|cant|can't|could|would|will|wont|won't)\b)",
-    re.IGNORECASE,
-)
-# Words said to the reader after "thanks" or "cheers", some of them also names.
-_ENDEARMENTS = frozenset(
-    "love luv bud buddy mate pal hun hon babe dear darling sweetheart duck chuck pet bro "
-    "guys folks all again lots loads everyone everybody team officer sir madam".split()
-)
-# Between two names in a list: "tom and jack", "Tia, Jack".
-_LISTED_WITH = re.compile(r"\s*(?:,|&|\+|and|,\s*and)\s*", re.IGNORECASE)
-# "the Nguyen family", not "the Royal family".
-_FAMILY_AFTER = re.compile(r"^\s+family\b", re.IGNORECASE)
-_NOT_FAMILY_NAMES = frozenset(
-    "royal whole extended host foster adoptive same other entire traveller travelling local "
-    "new next young big".split()
-)
-# Capitalised words after a first name that make a place or a thing, not a surname.
-_NOT_SURNAMES = frozenset(
-    "church school hall house farm court street road lane close centre center park club "
-    "cottage lodge hill green way avenue".split()
-)
-# A phone number or email just after a word: it is whose they are.
-_CONTACT_AFTER = re.compile(r"^\s*[,:;\u2013-]?\s*(?:\(|on\s+|at\s+)?\[(?:phone|email)\]")
-# What may follow a surname that is also a word: the end, a comma, "and", "here".
-_SURNAME_ENDS = re.compile(
-    r"^(?:\s*(?:[,.!?;:)]|$)|\s+(?:and|here|x+|from|at|who|is|was|has|had|said|says|rang"
-    r"|called|came|told|on|in)\b)",
-    re.IGNORECASE,
-)
-# A message that is only a name, in lower case: "john smith", "sarah o'neill".
-_ONLY_NAME = re.compile(r"^\W*$")
-# A name at the very end of a message, with or without kisses: "Faith x", "cheers paddy".
-_KISSES_END = re.compile(r"^\s+x{1,4}[\s.!]*$", re.IGNORECASE)
-# Titles short enough that what follows is a surname even in lower case ("pc khan").
-# Titles people write before a name, short and often in lower case ("pc khan").
-_TITLES = r"(?:pc|dc|ds|di|dci|dsi|sgt|pcso|insp|mr|mrs|ms|miss|mx|dr|cllr)"
-_SHORT_TITLE = re.compile(rf"(?i:\b{_TITLES}\.?\s+)$")
-_ARTICLE_BEFORE = re.compile(r"(?i:\b(?:a|an|the|one|no|any|another|every|more|our|local|new)\s+)$")
-# A title, an initial and a surname in lower case: "pc r kaur".
-_TITLE_INITIAL = re.compile(
-    rf"(?i:\b{_TITLES}\.?\s+)"
-    r"(?P<name>[A-Za-z]\s+(?P<surname>[A-Za-z][a-z'-]+))\b"
-)
-# Words of place before a capitalised word: a surname alone after them is a street or a shop.
-_PLACE_BEFORE = re.compile(
-    r"(?i:\b(?:down|along|up|off|outside|opposite|near|past|behind|towards|round)\s+)$"
-)
-# Initials before a surname: "A.K. Mensah", "R. J. Featherstonehaugh", "j. smith".
-_PARTICLES = frozenset("van von de der den da di du le la al el bin ibn ter ten".split())
-_PARTICLE = r"(?:(?i:" + "|".join(sorted(_PARTICLES)) + r")[\s-])*"
-_JOINED_PARTICLE = re.compile(r"(?:al|el|bin|ibn)-[A-Z][a-z'-]+")
-_INITIALS = re.compile(
-    r"(?<![\w.])(?:[A-Za-z]\.\s?){1,3}" + _PARTICLE + r"(?P<surname>[A-Za-z][a-z'-]+)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -275,8 +109,8 @@ class NameFinder:
                 continue
             before = _before(text, token.start)
             cue = self._cue(before)
-            listed_with = spans and _LISTED_WITH.fullmatch(text, spans[-1][1], token.start)
-            if listed_with and token.word not in MODALS:
+            listed_with = spans and cues.LISTED_WITH.fullmatch(text, spans[-1][1], token.start)
+            if listed_with and token.word not in cues.MODALS:
                 cue = "talked"  # "tom and jack", "Sarah, Mark and me": a list of names
             previous = tokens[index - 1] if index else None
             if self._starts_name(text, token, cue, shouting, previous):
@@ -290,13 +124,13 @@ class NameFinder:
     def _initialled(self, text: str) -> list[tuple[int, int]]:
         """Initials and a surname: capitalised, or in lower case when it is a listed name."""
         spans = []
-        for match in _INITIALS.finditer(text):
+        for match in cues.INITIALS.finditer(text):
             surname = match.group("surname")
             if _never(surname.lower()) or surname.lower() in self.lexicon.places:
                 continue
             if surname[0].isupper() or self.lexicon.is_listed(surname.lower()):
                 spans.append((match.start(), match.end()))
-        for match in _TITLE_INITIAL.finditer(text):
+        for match in cues.TITLE_INITIAL.finditer(text):
             surname = match.group("surname").lower()
             listed = self.lexicon.is_listed(surname)
             if listed and not _never(surname) and surname not in self.lexicon.places:
@@ -305,15 +139,15 @@ class NameFinder:
 
     def _cue(self, before: str) -> str:
         """What the words just before a token say of it."""
-        if _TITLE.search(before):
+        if cues.TITLE.search(before):
             return "title"
-        if _NAMING.search(before):
+        if cues.NAMING.search(before):
             return "naming"
-        if _TALKED_TO.search(before):
+        if cues.TALKED_TO.search(before):
             return "talked"
-        if _RELATION.search(before):
+        if cues.RELATION.search(before):
             return "relation"
-        if _INTRO.search(before):
+        if cues.INTRO.search(before):
             return "intro"
         if re.search(r"(?i:\bthe\s+)$", before):
             return "the"
@@ -326,47 +160,47 @@ class NameFinder:
         word, lexicon = token.word, self.lexicon
         listed, first = lexicon.is_listed(word), self._first(word)
         after = text[token.end :]
-        if word in RELATIONS:
+        if word in cues.RELATIONS:
             return False
         if len(word) < 3 and not token.capitalised:
             # "my boyfriend ty got stopped", "ty mo": a short first name, only with a cue.
             return first and (
-                (cue == "relation" and bool(_NAME_ENDS.match(after)))
+                (cue == "relation" and bool(cues.NAME_ENDS.match(after)))
                 or self._signed_off_lower(text, token)
             )
         is_word = word in lexicon.name_words
         capital = token.capitalised and not (shouting and token.upper)
-        if _STREET_FOLLOWS.match(after):
+        if cues.STREET_FOLLOWS.match(after):
             return False
         if first and self._signed_off_lower(text, token):
             return True  # "cheers paddy", "cheers mate, dean" at the end of a message
-        if first and _KISSES_END.match(after) and (cue or _sentence_start(text, token)):
+        if first and cues.KISSES_END.match(after) and (cue or _sentence_start(text, token)):
             return True  # "Faith x", "love, Hope xx"
         if first and not token.capitalised and self._with_surname(text, token, cue):
             return True  # "i am john smith", "john smith" alone
-        if (first or (listed and not is_word)) and _CONTACT_AFTER.match(after):
+        if (first or (listed and not is_word)) and cues.CONTACT_AFTER.match(after):
             return True  # "Mo - [email] - [phone]", "ring Rose on [phone]"
         if cue == "naming":
             return True
         if cue == "title":
             # "pc khan": after a title typed in lower case, so may the name be.
-            title = _SHORT_TITLE.search(_before(text, token.start))
+            title = cues.SHORT_TITLE.search(_before(text, token.start))
             # Not "a pcso back in Kings Langley": with an article, the title is a job.
             short = (
                 title is not None
                 and title.group().islower()
-                and not _ARTICLE_BEFORE.search(_before(text, token.start)[: title.start()])
+                and not cues.ARTICLE_BEFORE.search(_before(text, token.start)[: title.start()])
             )
             shouted = shouting and token.upper  # "PC SMITH", "MR JOHN SMITH"
             return capital or (listed and (not is_word or short or shouted))
         if cue == "the":
             # "from the Nguyen family": a surname before "family".
-            family = bool(_FAMILY_AFTER.match(after)) and word not in _NOT_FAMILY_NAMES
+            family = bool(cues.FAMILY_AFTER.match(after)) and word not in cues.NOT_FAMILY_NAMES
             return capital and listed and family
         if cue == "talked" and (capital or first):
             return True
-        if cue == "relation" and (capital or (first and word not in MODALS) or not is_word):
-            if not capital and is_word and not _NAME_ENDS.match(after):
+        if cue == "relation" and (capital or (first and word not in cues.MODALS) or not is_word):
+            if not capital and is_word and not cues.NAME_ENDS.match(after):
                 return False  # "the lads hang around", but "my son tom said"
             return listed or capital
         if cue == "intro":
@@ -375,11 +209,11 @@ class NameFinder:
             if capital and not is_word and self._signed_off(text, token):
                 return True
 
-        if capital and _PERSON_AFTER.match(after):
-            return (listed and (first or not is_word)) or bool(_HERE.match(after))
+        if capital and cues.PERSON_AFTER.match(after):
+            return (listed and (first or not is_word)) or bool(cues.HERE.match(after))
         if first and not is_word:
             return True
-        if not first and _PLACE_BEFORE.search(_before(text, token.start)):
+        if not first and cues.PLACE_BEFORE.search(_before(text, token.start)):
             return False  # "down Bancroft", "outside Greggs": a street or a shop
         if _in_proper_noun(text, token, previous):
             return False
@@ -393,8 +227,8 @@ class NameFinder:
     def _signed_off(self, text: str, token: _Token) -> bool:
         """True for the last word or two of a message after "Regards," or "thanks"."""
         tail = text[token.end :]
-        return bool(_SIGN_OFF.search(_before(text, token.start))) and (
-            bool(_END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
+        return bool(cues.SIGN_OFF.search(_before(text, token.start))) and (
+            bool(cues.END.match(tail)) or bool(re.match(r"^\s+[A-Z][a-z]+[\s.!]*$", tail))
         )
 
     def _full_name_follows(self, text: str, token: _Token, shouting: bool) -> bool:
@@ -405,7 +239,7 @@ class NameFinder:
         if following is None or shouting or not following.group()[0].isupper():
             return False
         word = following.group().lower()
-        if _never(word) or word in self.lexicon.places or word in _NOT_SURNAMES:
+        if _never(word) or word in self.lexicon.places or word in cues.NOT_SURNAMES:
             return False
         if word in self.lexicon.name_words and word not in self.lexicon.surnames:
             return False
@@ -422,9 +256,9 @@ class NameFinder:
         if _never(surname) or surname not in self.lexicon.surnames:
             return False
         rest = text[following.end() :]
-        if not _SURNAME_ENDS.match(rest):
+        if not cues.SURNAME_ENDS.match(rest):
             return False
-        alone = bool(_ONLY_NAME.match(text[: token.start])) and bool(_ONLY_NAME.match(rest))
+        alone = bool(cues.ONLY_NAME.match(text[: token.start])) and bool(cues.ONLY_NAME.match(rest))
         return cue in ("intro", "naming", "talked") or alone
 
     def _first(self, word: str) -> bool:
@@ -440,14 +274,10 @@ class NameFinder:
 
         Not for the words people sign off to rather than with ("thanks love").
         """
-        if token.word in _ENDEARMENTS:
+        if token.word in cues.ENDEARMENTS:
             return False
         before = _before(text, token.start)
-        return bool(_SIGN_OFF.search(before)) and bool(_END.match(text[token.end :]))
-
-    @staticmethod
-    def _here_follows(text: str, token: _Token) -> bool:
-        return bool(_HERE.match(text[token.end :]))
+        return bool(cues.SIGN_OFF.search(before)) and bool(cues.END.match(text[token.end :]))
 
     def _extend(
         self,
@@ -465,12 +295,12 @@ class NameFinder:
             initial = len(tokens[following - 1].word) == 1 and gap.strip() == "."
             if following in protected or _never(token.word):
                 break
-            if token.word in _PARTICLES and following + 1 < len(tokens):
+            if token.word in cues.PARTICLES and following + 1 < len(tokens):
                 after = tokens[following + 1]
                 if after.capitalised and text[token.end : after.start] in (" ", "-"):
                     last = following + 1  # "van der Berg", "al-Rawi"
                     continue
-            if _JOINED_PARTICLE.fullmatch(text, token.start, token.end):
+            if cues.JOINED_PARTICLE.fullmatch(text, token.start, token.end):
                 last = following  # "Hussein al-Rawi"
                 continue
             if gap.strip(" -'") and not initial:
@@ -485,10 +315,10 @@ class NameFinder:
             # lower case, where the name ends.
             if (
                 token.word in self.lexicon.surnames
-                and token.word not in MODALS
+                and token.word not in cues.MODALS
                 and not capital
                 and tokens[following - 1].word in self.lexicon.first_names
-                and _SURNAME_ENDS.match(text[token.end :])
+                and cues.SURNAME_ENDS.match(text[token.end :])
             ):
                 last = following
             break
@@ -520,12 +350,14 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _never(word: str) -> bool:
     """True for a word that is never a name, with or without its apostrophe."""
-    return word in NEVER_NAMES or word.replace("'", "").replace("\u2019", "") in NEVER_NAMES
+    return (
+        word in cues.NEVER_NAMES or word.replace("'", "").replace("\u2019", "") in cues.NEVER_NAMES
+    )
 
 
 def _in_proper_noun(text: str, token: _Token, previous: _Token | None) -> bool:
     """True after another capitalised word that is not a name ("Action Fraud", "Church Lane")."""
-    if previous is None or not previous.capitalised or previous.word in GREETINGS:
+    if previous is None or not previous.capitalised or previous.word in cues.GREETINGS:
         return False
     return text[previous.end : token.start] in (" ", "'s ", "\u2019s ")
 

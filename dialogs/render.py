@@ -12,27 +12,51 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from dialogs import flow
-from dialogs.flow import Answers, Position
+from dialogs.flow import Position
 from dialogs.schema import Kind, Question, Survey
+from dialogs.state import Answers
 from dialogs.understand import hint
 
-SKIP_CHOICE = {"title": "Skip this question", "value": "skip"}
+# A message, of one of the kinds above; the bot reads it by its "kind".
+Message = dict[str, Any]
 
 
-def text(body: str, *, urgent: bool = False) -> dict[str, Any]:
+class Choice(TypedDict):
+    """A button: tapping it sends its value as text."""
+
+    title: str
+    value: str
+    # On text channels, a choice with a number is a numbered line.
+    number: NotRequired[int]
+    # A point on a rating scale.
+    scale: NotRequired[bool]
+
+
+class Row(TypedDict):
+    """One answer in the check-your-answers summary."""
+
+    number: int
+    question: str
+    answer: str
+
+
+SKIP_CHOICE: Choice = {"title": "Skip this question", "value": "skip"}
+
+
+def text(body: str, *, urgent: bool = False) -> Message:
     """A plain message; an urgent one is safety advice."""
-    message: dict[str, Any] = {"kind": "text", "text": body}
+    message: Message = {"kind": "text", "text": body}
     if urgent:
         message["urgent"] = True
     return message
 
 
-def choice(title: str, value: str | None = None, number: int | None = None) -> dict[str, Any]:
+def choice(title: str, value: str | None = None, number: int | None = None) -> Choice:
     """A button; on text channels a numbered line when it has a number, else a word to reply."""
-    button: dict[str, Any] = {"title": title, "value": value if value is not None else title}
+    button: Choice = {"title": title, "value": value if value is not None else title}
     if number is not None:
         button["number"] = number
     return button
@@ -83,26 +107,24 @@ def join(parts: list[str], last: str = "and") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
-def choices_for(question: Question) -> list[dict[str, Any]]:
+def choices_for(question: Question) -> list[Choice]:
     """The buttons a question offers."""
+    buttons: list[Choice] = []
     if question.kind is Kind.SCALE:
-        buttons = []
         for number in range(question.minimum, question.maximum + 1):
             label = {question.minimum: question.min_label, question.maximum: question.max_label}
             title = f"{number} - {label[number]}" if number in label else str(number)
             buttons.append({**choice(title, str(number)), "scale": True})
     elif question.options:
         buttons = [choice(o.label, number=n) for n, o in enumerate(question.options, start=1)]
-    else:
-        buttons = []
     if question.optional and not any(o.id == "prefer_not_to_say" for o in question.options):
-        buttons.append(dict(SKIP_CHOICE))
+        buttons.append(SKIP_CHOICE.copy())
     return buttons
 
 
 def question_message(
     survey: Survey, answers: Answers, position: Position, *, lead: str = ""
-) -> dict[str, Any]:
+) -> Message:
     """A question, with its progress line, its hint and its buttons."""
     question = survey.question(position[0])
     body = fill(question.text, survey, answers, position[1])
@@ -147,9 +169,9 @@ def _label(question: Question, option_id: str) -> str:
     return option.label if option else option_id
 
 
-def summary_rows(survey: Survey, answers: Answers) -> list[tuple[Position, dict[str, Any]]]:
+def summary_rows(survey: Survey, answers: Answers) -> list[tuple[Position, Row]]:
     """The answered questions on the route, numbered, for check-your-answers."""
-    rows: list[tuple[Position, dict[str, Any]]] = []
+    rows: list[tuple[Position, Row]] = []
     for position in flow.plan(survey, answers):
         if flow.is_statement(survey, position) or flow.key(position) not in answers:
             continue
@@ -168,7 +190,7 @@ def summary_rows(survey: Survey, answers: Answers) -> list[tuple[Position, dict[
     return rows
 
 
-def summary_message(survey: Survey, answers: Answers) -> dict[str, Any]:
+def summary_message(survey: Survey, answers: Answers) -> Message:
     """The check-your-answers summary, with Submit and Change buttons."""
     return {
         "kind": "summary",
@@ -179,6 +201,30 @@ def summary_message(survey: Survey, answers: Answers) -> dict[str, Any]:
         "rows": [row for _, row in summary_rows(survey, answers)],
         "choices": [choice("Submit my answers", "submit"), choice("Change an answer", "change")],
     }
+
+
+def yes_or_no(name: str, text: str, hint: str, yes: str, no: str) -> Message:
+    """A yes-or-no question of the conversation itself (consent, restart, erase)."""
+    return {
+        "kind": "question",
+        "question": name,
+        "text": text,
+        "progress": "",
+        "hint": hint,
+        "choices": [choice(yes, "yes"), choice(no, "no")],
+        "multiple": False,
+    }
+
+
+def consent_message(survey: Survey) -> Message:
+    """The consent question, with its yes and no buttons."""
+    return yes_or_no(
+        "consent",
+        fill(survey.consent_question, survey, {}),
+        "Type yes to start the survey, or no if you do not want to take part.",
+        survey.consent_yes,
+        survey.consent_no,
+    )
 
 
 def when(moment: datetime | None) -> str:

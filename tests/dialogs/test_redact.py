@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from bot.language.lexicon import load_lexicon
-from dialogs.redact import KINDS, Redactor
+from dialogs.redact import Redactor
+from dialogs.redact_kinds import KINDS
 
 # The redactor the bot runs: the patterns, the names lists and the gazetteer.
 REDACTOR = Redactor(load_lexicon())

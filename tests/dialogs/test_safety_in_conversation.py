@@ -1,5 +1,6 @@
 """The safety check runs on every message, wherever the resident is in the survey."""
 
+from dialogs import engine
 from dialogs.engine import _known_replies, needs_scores
 from dialogs.safety import Scores
 from dialogs.schema import Survey
@@ -12,6 +13,16 @@ def test_danger_before_consent_gets_999_then_the_welcome(resident: Resident) -> 
     resident.says("someone is breaking into my house right now")
     assert "call 999" in resident.heard
     assert resident.phase == "consent"
+
+
+def test_danger_in_the_very_first_message_is_flagged_once_they_take_part(survey: Survey) -> None:
+    resident = Resident(survey)
+    resident.state = engine.new_state(survey)
+    resident.says("someone is breaking into my house right now")
+    assert "call 999" in resident.heard
+    assert resident.state["flags"] == ["danger"]
+    resident.says("yes")
+    assert resident.events["flags"] == ["danger"]
 
 
 def test_danger_at_a_choice_question_is_answered_then_the_question_repeats(
