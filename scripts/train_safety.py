@@ -16,10 +16,10 @@ chosen again.
    the split is the same on every machine and for every run.
 3. On the rest: fits the small networks (the quick one over WordLlama, the full
    ones over MiniLM and WordLlama), chooses the thresholds on five-fold
-   cross-validated scores (with the rules counted in), then fits them on all of it. Fitting is seeded, so a
-   run on the same corpus gives the same weights. The full stage is `MEMBERS`
-   networks fitted alike from different random starts, their probabilities
-   averaged; a message's final risk also counts the quick network's word
+   cross-validated scores (with the rules counted in), then fits them on all of
+   it. Fitting is seeded, so a run on the same corpus gives the same weights.
+   The full stage is `MEMBERS` networks fitted alike from different random
+   starts, their probabilities averaged; a message's final risk also counts the quick network's word
    (`QUICK_SHARE`). On cross-validated scores both lift the curve: more people
    at risk caught for the same false alarms.
 
