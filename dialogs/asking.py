@@ -8,11 +8,12 @@ from typing import Any
 from dialogs import flow, render
 from dialogs.flow import Position
 from dialogs.outcome import Incoming, Outcome
+from dialogs.reading import NotUnderstood, Understood
 from dialogs.render import Message
 from dialogs.schema import Kind, Question, Survey
 from dialogs.spelling import normalise
 from dialogs.state import AT_SUMMARY, Phase, State
-from dialogs.understand import NotUnderstood, Understood, mentioned_options, understand
+from dialogs.understand import mentioned_options, understand
 
 # Answers not understood in a row before the reply lists the answers and offers a way on.
 MISSES_BEFORE_SKIP_OFFER = 2

@@ -6,10 +6,11 @@ from dialogs import flow, render
 from dialogs.asking import advance, ask, current, kept, moved_on, record, repeat
 from dialogs.consent import RESUME, consent_question
 from dialogs.outcome import Incoming, Outcome
+from dialogs.reading import Understood
 from dialogs.schema import Survey
 from dialogs.spelling import normalise
 from dialogs.state import AT_SUMMARY, REPEATABLE, Phase, new_state
-from dialogs.understand import Understood, read_yes_no
+from dialogs.yes_no import read_yes_no
 
 # How long the code given at stop carries the survey on in another chat.
 CARRY_ON_DAYS = 7

@@ -7,10 +7,11 @@ from datetime import datetime
 from dialogs import render
 from dialogs.asking import advance
 from dialogs.outcome import Incoming, Outcome
+from dialogs.reading import NotUnderstood
 from dialogs.schema import Kind, Option, Question, Survey
 from dialogs.spelling import normalise
 from dialogs.state import Phase, new_state
-from dialogs.understand import NotUnderstood, read_yes_no
+from dialogs.yes_no import read_yes_no
 
 # Words that start the survey after saying no, or carry on after stopping.
 RESUME = ("continue", "resume", "carry on", "go on", "yes", "start", "keep going", "ok")

@@ -42,7 +42,8 @@ from dialogs.schema import Survey
 from dialogs.spelling import normalise
 from dialogs.state import IN_SURVEY, NO_RESPONSE, NOT_STARTED, REPEATABLE, Phase, load, new_state
 from dialogs.summary import CHANGE, SUBMIT, on_choose_change, on_done, on_summary
-from dialogs.understand import ALL_WORDS, NO_WORDS, UNSURE_WORDS, YES_WORDS
+from dialogs.understand import ALL_WORDS
+from dialogs.yes_no import NO_WORDS, UNSURE_WORDS, YES_WORDS
 
 __all__ = [
     "CARRY_ON_DAYS",

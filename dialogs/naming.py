@@ -160,6 +160,15 @@ def mentioned(options: tuple[Option, ...], text: str) -> list[Option]:
     return [o for o in options if o in kept]
 
 
+def named_exactly(options: tuple[Option, ...], text: str) -> Option | None:
+    """The option whose label, name or synonym is exactly what was typed (normalised)."""
+    for option in options:
+        names = (option.label, option.name, option.id.replace("_", " "), *option.synonyms)
+        if any(normalise(name) == text for name in names):
+            return option
+    return None
+
+
 def _calls_another_number(tokens: list[str], name: Named, used: list[bool]) -> bool:
     """ "I called 999": a way of getting in touch followed by a number no option has."""
     at = name.last + 1

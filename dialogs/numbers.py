@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dialogs.spelling import distance
+from dialogs.naming import SEPARATORS
+from dialogs.spelling import distance, words
 
 NUMBER_WORDS = {
     "zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -86,3 +87,46 @@ def numbers_in(tokens: list[str]) -> list[int]:
         found.append(value)
         after_tens = value in TENS and not token.isdecimal()
     return found
+
+
+def numbers_only(text: str) -> list[int] | None:
+    """The numbers in a text made only of numbers ("1, 3 and 5", "2nd and 4th")."""
+    tokens = [t for t in words(text.replace("/", " / ")) if t not in SEPARATORS]
+    tokens = [t for t in tokens if t not in {"number", "numbers", "option", "options", "the"}]
+    if not tokens:
+        return None
+    # "the third one": "one" after an ordinal stands for the option, it is not a number.
+    tokens = [
+        t
+        for i, t in enumerate(tokens)
+        if not (t in {"one", "ones"} and i and tokens[i - 1] in ORDINALS)
+    ]
+    numbers = []
+    for token in tokens:
+        value = number(token) if token != "none" else None
+        if value is None:
+            value = ORDINALS.get(token)
+        if value is None:
+            return None
+        numbers.append(value)
+    return numbers
+
+
+# Words after an ordinal that show it picks an option: "the second one", "third option".
+_PICKS = frozenset({"one", "option", "choice", "box", "number", "answer"})
+
+
+def ordinal(text: str, count: int) -> int | None:
+    """An ordinal that picks an option in a short answer ("the second one", "the last one"),
+    not one that is part of a phrase ("first class")."""
+    tokens = words(text)
+    if len(tokens) > 5:
+        return None
+    for at, token in enumerate(tokens):
+        if token not in ORDINALS and token != "last":
+            continue
+        after = tokens[at + 1] if at + 1 < len(tokens) else ""
+        if after and after not in _PICKS and not (at and tokens[at - 1] == "the"):
+            continue
+        return count if token == "last" else ORDINALS[token]
+    return None

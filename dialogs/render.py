@@ -16,9 +16,9 @@ from typing import Any, NotRequired, TypedDict
 
 from dialogs import flow
 from dialogs.flow import Position
+from dialogs.hints import hint
 from dialogs.schema import Kind, Question, Survey
 from dialogs.state import Answers
-from dialogs.understand import hint
 
 # A message, of one of the kinds above; the bot reads it by its "kind".
 Message = dict[str, Any]

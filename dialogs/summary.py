@@ -6,10 +6,11 @@ from dialogs import render
 from dialogs.asking import ask
 from dialogs.numbers import whole_number
 from dialogs.outcome import Incoming, Outcome
+from dialogs.reading import Understood
 from dialogs.schema import Kind, Option, Question, Survey
 from dialogs.spelling import normalise
 from dialogs.state import Phase
-from dialogs.understand import Understood, understand
+from dialogs.understand import understand
 
 # Words around the number or name of the answer to change at the summary.
 CHANGE_WORDS = frozenset(

@@ -7,8 +7,9 @@ their own words; the engine must read those words as the button's value.
 import pytest
 
 from dialogs import render
+from dialogs.reading import Understood
 from dialogs.schema import Survey
-from dialogs.understand import Understood, understand
+from dialogs.understand import understand
 from tests.dialogs.script import Resident
 
 

@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 
 from dialogs.loader import load_survey
+from dialogs.reading import Understood
 from dialogs.schema import Kind, Survey
-from dialogs.understand import Understood, understand
+from dialogs.understand import understand
 
 HERE = Path(__file__).resolve().parents[2] / "training" / "understanding"
 SETS = {

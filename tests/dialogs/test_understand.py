@@ -3,8 +3,9 @@
 import pytest
 
 from dialogs.loader import DEFAULT_SURVEY, SurveyFileError, parse_survey
+from dialogs.reading import NotUnderstood, Understood
 from dialogs.schema import Survey
-from dialogs.understand import NotUnderstood, Understood, understand
+from dialogs.understand import understand
 
 
 def read(survey: Survey, question_id: str, typed: str) -> object:

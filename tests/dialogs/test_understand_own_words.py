@@ -6,9 +6,10 @@ import pytest
 
 from dialogs.ages import age_span
 from dialogs.numbers import number_word
+from dialogs.reading import NotUnderstood, Understood
 from dialogs.schema import Survey
 from dialogs.spelling import close, normalise
-from dialogs.understand import NotUnderstood, Understood, understand
+from dialogs.understand import understand
 from tests.dialogs.script import Resident
 
 
