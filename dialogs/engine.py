@@ -230,5 +230,10 @@ def code_not_recognised(survey: Survey, stored: Mapping[str, Any] | None, now: d
     else:
         outcome = Outcome(load(stored))
         outcome.state["seen"] = now.isoformat()
-        repeat(survey, outcome)
+        phase = outcome.state["phase"]
+        if phase in REPEATABLE:
+            repeat(survey, outcome)
+        else:
+            # Declined, taken part or stopped: no question to repeat, so say where they are.
+            PHASES[phase](survey, outcome, Incoming("", now))
     return outcome.say_first([render.text(CODE_NOT_RECOGNISED)])

@@ -123,3 +123,12 @@ async def test_eight_letters_part_way_through_are_an_answer_not_a_code(
         await send(client, connector, issuer, "sms", "sms-5", text)
     replies = await send(client, connector, issuer, "sms", "sms-5", "ABCD 2345")
     assert "That code did not work" not in " ".join(r["text"] for r in replies)
+
+
+async def test_two_short_words_after_declining_are_answered_not_a_crash(
+    client: Client, connector: Connector, issuer: Issuer
+) -> None:
+    for text in ("hello", "no"):
+        await send(client, connector, issuer, "telegram", "tg-declined", text)
+    said = await send(client, connector, issuer, "telegram", "tg-declined", "need help")
+    assert "Are you happy to take part" in said[-1]["text"]

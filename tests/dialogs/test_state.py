@@ -3,6 +3,8 @@
 import copy
 import json
 
+import pytest
+
 from dialogs import engine
 from dialogs.schema import Survey
 from dialogs.state import Phase, load
@@ -59,3 +61,14 @@ def test_a_turn_leaves_the_state_it_was_given_unchanged(survey: Survey) -> None:
     given = copy.deepcopy(stored)
     engine.turn(survey, stored, engine.Incoming("continue", DURING, redacted="continue"))
     assert stored == given
+
+
+@pytest.mark.parametrize("phase", ["declined", "taken_part", "erased", "stopped"])
+def test_a_code_that_does_not_work_after_the_survey_says_where_they_are(
+    survey: Survey, phase: str
+) -> None:
+    stored = {**engine.new_state(survey), "phase": phase}
+    outcome = engine.code_not_recognised(survey, stored, DURING)
+    texts = [m.get("text", "") for m in outcome.messages]
+    assert texts[0].startswith("That code did not work")
+    assert len(texts) >= 2
